@@ -1,0 +1,130 @@
+"""Reads of pipelines, datasets, runs and their records, always scoped to one workspace."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from backend.errors import NotFoundError
+from backend.pipelines.models import (
+    Artifact,
+    Dataset,
+    LogEntry,
+    MetricPoint,
+    ModelVersion,
+    Pipeline,
+    PipelineVersion,
+    Run,
+)
+from backend.runners.blocks.base import TableSchema
+from backend.workspaces.models import Workspace
+
+
+def dataset_list(*, workspace: Workspace) -> QuerySet[Dataset]:
+    """The datasets of a workspace, newest first."""
+    return Dataset.objects.filter(workspace=workspace).order_by("-created_at", "-id")
+
+
+def dataset_get(*, workspace: Workspace, dataset_id: int) -> Dataset:
+    """One dataset of the workspace, or 404."""
+    dataset = Dataset.objects.filter(workspace=workspace, pk=dataset_id).first()
+    if dataset is None:
+        raise NotFoundError(f"dataset {dataset_id} not found in this workspace", field="dataset")
+    return dataset
+
+
+class WorkspaceSchemaEnv:
+    """Answers graph validation's questions about a workspace's datasets."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def dataset_schema(self, dataset_id: int) -> TableSchema:
+        """The dataset's schema; LookupError when it is not in the workspace."""
+        row = (
+            Dataset.objects.filter(workspace=self.workspace, pk=dataset_id)
+            .values_list("schema", flat=True)
+            .first()
+        )
+        if row is None:
+            raise LookupError(dataset_id)
+        return TableSchema.from_pairs(row)
+
+
+def pipeline_list(*, workspace: Workspace) -> QuerySet[Pipeline]:
+    """The pipelines of a workspace, most recently edited first."""
+    return Pipeline.objects.filter(workspace=workspace).order_by("-updated_at", "-id")
+
+
+def pipeline_get(*, workspace: Workspace, pipeline_id: int) -> Pipeline:
+    """One pipeline of the workspace, or 404."""
+    pipeline = Pipeline.objects.filter(workspace=workspace, pk=pipeline_id).first()
+    if pipeline is None:
+        raise NotFoundError(f"pipeline {pipeline_id} not found in this workspace", field="pipeline")
+    return pipeline
+
+
+def version_list(*, pipeline: Pipeline) -> QuerySet[PipelineVersion]:
+    """A pipeline's versions, newest first."""
+    return PipelineVersion.objects.filter(pipeline=pipeline).select_related("author")
+
+
+def version_get(*, pipeline: Pipeline, number: int) -> PipelineVersion:
+    """Version `number` of a pipeline, or 404."""
+    version = PipelineVersion.objects.filter(pipeline=pipeline, number=number).first()
+    if version is None:
+        raise NotFoundError(f"pipeline {pipeline.pk} has no version {number}", field="version")
+    return version
+
+
+def run_list(*, workspace: Workspace, pipeline: Pipeline | None = None) -> QuerySet[Run]:
+    """Runs of a workspace (or of one pipeline), newest first."""
+    runs = Run.objects.filter(workspace=workspace).select_related("version", "created_by")
+    if pipeline is not None:
+        runs = runs.filter(pipeline=pipeline)
+    return runs.order_by("-created_at", "-id")
+
+
+def run_get(*, workspace: Workspace, run_id: int) -> Run:
+    """One run of the workspace with its steps, or 404."""
+    run = (
+        Run.objects.filter(workspace=workspace, pk=run_id)
+        .select_related("version", "pipeline", "created_by")
+        .prefetch_related("steps")
+        .first()
+    )
+    if run is None:
+        raise NotFoundError(f"run {run_id} not found in this workspace", field="run")
+    return run
+
+
+def log_list(
+    *, run: Run, after: int = 0, node: str | None = None, level: str | None = None
+) -> QuerySet[LogEntry]:
+    """A run's log lines after sequence number `after`, optionally for one node or level."""
+    logs = LogEntry.objects.filter(run=run, seq__gt=after).select_related("step")
+    if node:
+        logs = logs.filter(step__node_id=node)
+    if level:
+        logs = logs.filter(level=level)
+    return logs.order_by("seq")
+
+
+def metric_list(*, run: Run, after: int = 0) -> QuerySet[MetricPoint]:
+    """A run's metric points after sequence number `after`."""
+    return MetricPoint.objects.filter(run=run, seq__gt=after).select_related("step").order_by("seq")
+
+
+def artifact_get(*, workspace: Workspace, artifact_id: int) -> Artifact:
+    """One artifact of the workspace, or 404."""
+    artifact = Artifact.objects.filter(workspace=workspace, pk=artifact_id).first()
+    if artifact is None:
+        raise NotFoundError(f"artifact {artifact_id} not found in this workspace", field="artifact")
+    return artifact
+
+
+def model_version_list(*, workspace: Workspace, name: str | None = None) -> QuerySet[ModelVersion]:
+    """Registered model versions of a workspace, by name then newest version first."""
+    versions = ModelVersion.objects.filter(workspace=workspace)
+    if name is not None:
+        versions = versions.filter(name=name)
+    return versions.order_by("name", "-version")
