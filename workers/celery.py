@@ -7,13 +7,16 @@ torch falls back to the CPU. Settings come from Django's settings (CELERY_* name
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
+QUEUES = ("cpu", "gpu")
+
 app = Celery("tributary")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = (Queue("cpu"), Queue("gpu"))
+# Each queue has its own direct exchange: a message for gpu can never land on cpu.
+app.conf.task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in QUEUES)
 app.conf.task_default_queue = "cpu"
 # Steps are routed per message (the block's queue); everything else stays on cpu.
 app.conf.task_routes = {"workers.tasks.*": {"queue": "cpu"}}

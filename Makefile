@@ -1,0 +1,74 @@
+# Tributary's front door. `make run` serves the product; `make test` runs every check.
+# Both install what they need into .venv and frontend/node_modules first.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := frontend/node_modules/.installed
+WEB_BUILD := frontend/dist/index.html
+WITH_SERVICES := $(BIN)/python -m backend.devservices exec --
+WORKERS ?= 2
+PORT ?= 8000
+
+.PHONY: run test lint fmt schema bench install frontend chromium test-python test-frontend test-e2e clean
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, pinned exactly: a looser requirement downloads the multi-GB CUDA build.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_BUILD): $(NODE_STAMP) $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build
+
+frontend: $(WEB_BUILD)
+
+# Debian's chromium for the browser tests (playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: $(PY_STAMP) $(WEB_BUILD)
+	$(WITH_SERVICES) $(BIN)/python manage.py runstack --port $(PORT) --workers $(WORKERS)
+
+lint: $(PY_STAMP) $(NODE_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(WITH_SERVICES) $(BIN)/python manage.py makemigrations --check --dry-run
+	cd frontend && npm run --silent lint && npm run --silent typecheck
+
+test: lint test-python test-frontend test-e2e
+
+test-python: $(PY_STAMP)
+	$(WITH_SERVICES) $(BIN)/pytest tests --ignore=tests/e2e
+
+test-frontend: $(NODE_STAMP)
+	cd frontend && npm run --silent test
+
+test-e2e: $(PY_STAMP) $(WEB_BUILD) chromium
+	$(WITH_SERVICES) $(BIN)/pytest tests/e2e
+
+fmt: $(PY_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(PY_STAMP)
+	$(WITH_SERVICES) $(BIN)/python manage.py spectacular --file frontend/openapi.json --format openapi-json --validate
+
+bench: $(PY_STAMP)
+	$(WITH_SERVICES) $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var
