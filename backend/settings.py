@@ -30,7 +30,7 @@ if not SECRET_KEY:
     if not DEBUG and _env_bool("REQUIRE_SECRET_KEY", False):
         raise RuntimeError("SECRET_KEY must be set when REQUIRE_SECRET_KEY is on.")
     # A fixed development key: production deployments set SECRET_KEY (see the README).
-    SECRET_KEY = "tributary-insecure-development-key-change-me"  # noqa: S105
+    SECRET_KEY = "tributary-insecure-development-key-change-me"
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = _env_list(

@@ -58,7 +58,9 @@ def team(db: None) -> Team:
     """A workspace with an owner, an editor and a viewer, plus a user who is not a member."""
     workspace = WorkspaceFactory()
     members = {
-        role: MembershipFactory(workspace=workspace, role=role, user=UserFactory(username=role)).user
+        role: MembershipFactory(
+            workspace=workspace, role=role, user=UserFactory(username=role)
+        ).user
         for role in (Role.OWNER, Role.EDITOR, Role.VIEWER)
     }
     outsider = UserFactory(username="outsider")

@@ -52,8 +52,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 IRIS_GRAPH = {
     "nodes": [
-        {"id": "iris", "block": "ingest.sample", "config": {"name": "iris"},
-         "position": {"x": 0, "y": 0}},
+        {
+            "id": "iris",
+            "block": "ingest.sample",
+            "config": {"name": "iris"},
+            "position": {"x": 0, "y": 0},
+        },
     ],
     "edges": [],
 }

@@ -40,10 +40,8 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     fields = _flatten(exc.detail)
     first_field, problems = next(iter(fields.items()))
-    if first_field == "non_field_errors":
-        message = problems[0]
-    else:
-        message = f"{first_field}: {problems[0]}"
+    general = first_field == "non_field_errors"
+    message = problems[0] if general else f"{first_field}: {problems[0]}"
     body: dict[str, Any] = {"message": message, "code": "invalid", "fields": fields}
     if first_field != "non_field_errors":
         body["field"] = first_field

@@ -107,7 +107,15 @@ class StepInline(admin.TabularInline):
 class RunAdmin(admin.ModelAdmin):
     """Runs; finished ones cannot be changed."""
 
-    list_display = ["id", "pipeline", "version", "status", "created_by", "created_at", "finished_at"]
+    list_display = [
+        "id",
+        "pipeline",
+        "version",
+        "status",
+        "created_by",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status", "workspace"]
     search_fields = ["pipeline__name", "error"]
     date_hierarchy = "created_at"

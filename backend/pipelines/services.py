@@ -27,7 +27,8 @@ def _upload_path(upload: UploadedFile) -> tuple[Path, tempfile.NamedTemporaryFil
     """A filesystem path holding the upload (small uploads are in memory: spill them)."""
     if hasattr(upload, "temporary_file_path"):
         return Path(upload.temporary_file_path()), None
-    spill = tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix)
+    # Closed by the caller once the dataset is stored (the file must outlive this function).
+    spill = tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix)  # noqa: SIM115
     for chunk in upload.chunks():
         spill.write(chunk)
     spill.flush()

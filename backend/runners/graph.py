@@ -169,9 +169,7 @@ def parse_graph(data: Any) -> Graph:
                     )
                 )
         if edge.source == edge.target:
-            issues.append(
-                GraphIssue("an edge cannot connect a node to itself", node=edge.source)
-            )
+            issues.append(GraphIssue("an edge cannot connect a node to itself", node=edge.source))
         key = (edge.target, edge.target_port)
         if key in wired:
             issues.append(
@@ -349,9 +347,7 @@ def validate_graph(graph: Graph, env: SchemaEnv | None = None) -> list[GraphIssu
     for node in graph.nodes:
         block = find_block(node.block)
         if block is None:
-            issues.append(
-                GraphIssue(f"unknown block '{node.block}'", node=node.id, field="block")
-            )
+            issues.append(GraphIssue(f"unknown block '{node.block}'", node=node.id, field="block"))
         else:
             blocks[node.id] = block
     issues.extend(_check_edges(graph, blocks))

@@ -23,7 +23,7 @@ def dtype_name(dtype: Any) -> str:
         return "float64"
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return "datetime64[ns]"
-    if pd.api.types.is_string_dtype(dtype) or dtype == object:
+    if pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
         return "string"
     return str(dtype)
 

@@ -47,7 +47,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["workspace", "user__username"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "user"], name="unique_member_per_workspace")
+            models.UniqueConstraint(
+                fields=["workspace", "user"], name="unique_member_per_workspace"
+            )
         ]
 
     def __str__(self) -> str:

@@ -80,8 +80,9 @@ def member_add(*, workspace: Workspace, username: str, role: str) -> Membership:
     if user is None:
         raise NotFoundError(f"no user named '{username}'", field="username")
     if Membership.objects.filter(workspace=workspace, user=user).exists():
-        raise ConflictError(f"'{username}' is already a member; change their role instead",
-                            field="username")
+        raise ConflictError(
+            f"'{username}' is already a member; change their role instead", field="username"
+        )
     return Membership.objects.create(workspace=workspace, user=user, role=checked)
 
 
@@ -92,8 +93,11 @@ def member_change_role(*, membership: Membership, role: str) -> Membership:
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if checked != Role.OWNER:
         # Lock every owner row so two concurrent demotions cannot both pass the check.
-        list(Membership.objects.select_for_update().filter(workspace_id=locked.workspace_id,
-                                                           role=Role.OWNER))
+        list(
+            Membership.objects.select_for_update().filter(
+                workspace_id=locked.workspace_id, role=Role.OWNER
+            )
+        )
         _check_not_last_owner(locked)
     locked.role = checked
     locked.save(update_fields=["role"])
@@ -103,7 +107,10 @@ def member_change_role(*, membership: Membership, role: str) -> Membership:
 @transaction.atomic
 def member_remove(*, membership: Membership) -> None:
     """Remove a member; the last owner cannot be removed."""
-    list(Membership.objects.select_for_update().filter(workspace_id=membership.workspace_id,
-                                                       role=Role.OWNER))
+    list(
+        Membership.objects.select_for_update().filter(
+            workspace_id=membership.workspace_id, role=Role.OWNER
+        )
+    )
     _check_not_last_owner(membership)
     membership.delete()

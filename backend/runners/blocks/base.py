@@ -143,6 +143,8 @@ class Block:
     queue: ClassVar[Queue] = "cpu"
     #: Extra attempts after a failure that is not the user's fault (worker lost, timeout).
     retries: ClassVar[int] = 1
+    #: Configs the conformance battery runs the block with; override when a field is required.
+    example_configs: ClassVar[list[dict[str, Any]]] = [{}]
 
     class Config(BlockConfig):
         """No configuration."""

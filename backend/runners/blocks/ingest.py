@@ -34,6 +34,7 @@ class DatasetIngest(Block):
     title = "Dataset"
     family = "ingest"
     outputs = {"table": TABLE.describe("The dataset's rows")}
+    example_configs = [{"dataset": 1}]
 
     class Config(BlockConfig):
         dataset: int = Field(
@@ -83,6 +84,7 @@ class SampleIngest(Block):
     title = "Sample dataset"
     family = "ingest"
     outputs = {"table": TABLE.describe("The sample's rows, label in 'target'")}
+    example_configs = [{"name": name} for name in ("iris", "wine", "diabetes")]
 
     class Config(BlockConfig):
         name: SampleName = Field("iris", description="Which bundled dataset.")
@@ -109,6 +111,10 @@ class SyntheticIngest(Block):
     title = "Synthetic data"
     family = "ingest"
     outputs = {"table": TABLE.describe("Generated rows, label in 'target'")}
+    example_configs = [
+        {"rows": 200, "features": 5, "classes": 3, "seed": 1},
+        {"task": "regression", "rows": 50, "features": 3},
+    ]
 
     class Config(BlockConfig):
         task: Literal["classification", "regression"] = "classification"
@@ -132,9 +138,7 @@ class SyntheticIngest(Block):
         target = "int64" if config.task == "classification" else "float64"
         pairs = [(f"f{i}", "float64") for i in range(config.features)] + [("target", target)]
         issues = []
-        if config.task == "classification" and config.classes * 2 > 2 ** self._informative(
-            config
-        ):
+        if config.task == "classification" and config.classes > 2 ** self._informative(config):
             issues.append(
                 ConfigIssue(
                     f"{config.classes} classes need more informative features "
@@ -156,6 +160,8 @@ class SyntheticIngest(Block):
                 n_informative=informative,
                 n_redundant=0,
                 n_classes=config.classes,
+                # Two clusters per class when the informative space has room for them.
+                n_clusters_per_class=2 if config.classes * 2 <= 2**informative else 1,
                 flip_y=min(config.noise, 1.0),
                 random_state=config.seed,
             )

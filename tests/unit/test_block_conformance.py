@@ -1,0 +1,119 @@
+"""One battery that every registered block passes, the moment it is registered.
+
+Like scikit-learn's `parametrize_with_checks`: the contract (key, family, ports, config schema,
+docstring) and the behaviour (runs with each of its example configs, returns every output port,
+and its inferred output schema matches what it actually produced) are checked per block.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backend.runners.blocks import all_blocks, describe_block
+from backend.runners.blocks.base import FAMILIES, Block, TableSchema
+from backend.runners.tables import schema_of
+
+KNOWN_PORT_TYPES = {"table", "model", "metrics", "figure"}
+DATASET_FRAME = pd.DataFrame({"x": np.arange(30, dtype="float64"), "label": ["a", "b", "c"] * 10})
+
+
+class FakeContext:
+    """A StepContext that records what the block reports."""
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+        self.device = "cpu"
+        self.logs: list[tuple[str, str]] = []
+        self.metrics: list[tuple[str, float, int | None]] = []
+        self.fractions: list[float] = []
+
+    def log(self, message: str, level: str = "info") -> None:
+        self.logs.append((level, message))
+
+    def metric(self, key: str, value: float, step: int | None = None) -> None:
+        self.metrics.append((key, value, step))
+
+    def progress(self, fraction: float) -> None:
+        self.fractions.append(fraction)
+
+    def cancelled(self) -> bool:
+        return False
+
+    def read_dataset(self, dataset_id: int) -> pd.DataFrame:
+        return DATASET_FRAME.copy()
+
+
+class FakeEnv:
+    """Schema look-ups for validation: dataset 1 is DATASET_FRAME."""
+
+    def dataset_schema(self, dataset_id: int) -> TableSchema:
+        if dataset_id != 1:
+            raise LookupError(dataset_id)
+        return schema_of(DATASET_FRAME)
+
+
+BLOCKS = all_blocks()
+CASES = [(b, c) for b in BLOCKS for c in b.example_configs]
+
+
+def case_id(case: tuple[type[Block], dict[str, Any]]) -> str:
+    block, config = case
+    return f"{block.key}-{json.dumps(config, sort_keys=True)}"
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.key)
+def test_contract(block: type[Block]) -> None:
+    family, _, name = block.key.partition(".")
+    assert family == block.family and family in FAMILIES and name
+    assert block.title and block.description().splitlines()[0].strip(), "needs a docstring"
+    assert block.version >= 1 and block.queue in {"cpu", "gpu"}
+    assert block.outputs, "a block must produce something"
+    for port in [*block.inputs.values(), *block.outputs.values()]:
+        assert port.type in KNOWN_PORT_TYPES
+    entry = describe_block(block)
+    json.dumps(entry)  # the catalogue entry is JSON
+    assert entry["config_schema"]["type"] == "object"
+    assert block.example_configs, "the battery needs at least one example config"
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.key)
+def test_config_refuses_unknown_keys(block: type[Block]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        block.parse_config({**block.example_configs[0], "no_such_option": 1})
+
+
+def input_values(block: type[Block]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, port in block.inputs.items():
+        if port.type != "table":
+            pytest.skip(f"{block.key}: the battery has no example {port.type} input yet")
+        values[name] = DATASET_FRAME.copy()
+    return values
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_runs_and_matches_inferred_schema(case: tuple[type[Block], dict[str, Any]]) -> None:
+    block, raw = case
+    config = block.parse_config(raw)
+    inputs = input_values(block)
+    ctx = FakeContext(config)
+
+    outputs = block().run(ctx, **inputs)
+
+    assert set(outputs) == set(block.outputs)
+    in_schemas = {name: schema_of(frame) for name, frame in inputs.items()}
+    inferred, issues = block().infer_schemas(config, in_schemas, FakeEnv())
+    assert issues == []
+    for port, schema in inferred.items():
+        if schema is not None:
+            assert schema == schema_of(outputs[port]), f"{block.key}.{port} schema drifted"
+    for level, message in ctx.logs:
+        assert level in {"debug", "info", "warning", "error"} and message
+    assert all(0.0 <= f <= 1.0 for f in ctx.fractions)
