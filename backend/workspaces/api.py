@@ -6,18 +6,18 @@ from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.utils.decorators import method_decorator
-from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
+from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.errors import NotFoundError
+from backend.errors import NotFoundError, UserError
 from backend.workspaces import selectors, services
 from backend.workspaces.models import Membership, Role, Workspace
 
@@ -46,15 +46,23 @@ def _authenticate(request: Request) -> Any:
         password=data.validated_data["password"],
     )
     if user is None or not user.is_active:
-        raise AuthenticationFailed("wrong username or password")
+        raise UserError("wrong username or password", field="password", code="invalid_credentials")
     return user
 
 
-class TokenView(APIView):
-    """POST username and password, get the API token for ``Authorization: Token <key>``."""
+class CredentialsView(APIView):
+    """Base for the endpoints that take a username and password instead of authenticating."""
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # Wrong credentials are a 401 (DRF answers 403 for views without authenticators).
+        return TokenAuthentication.keyword
+
+
+class TokenView(CredentialsView):
+    """POST username and password, get the API token for ``Authorization: Token <key>``."""
 
     @extend_schema(
         request=CredentialsSerializer,
@@ -66,15 +74,13 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
-@method_decorator(csrf_protect, name="post")
-class LoginView(APIView):
+class LoginView(CredentialsView):
     """Sign in with a session cookie (the browser app); CSRF-protected."""
-
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
 
     @extend_schema(request=CredentialsSerializer, responses=UserSerializer)
     def post(self, request: Request) -> Response:
+        # DRF's check, so that a refusal is a JSON 403 (Django's csrf_protect answers HTML).
+        SessionAuthentication().enforce_csrf(request)
         user = _authenticate(request)
         login(request._request, user)
         return Response(UserSerializer(user).data)

@@ -34,6 +34,7 @@ def test_sign_in_see_workspace_and_sign_out(asgi_server: str, chromium: str) -> 
         "smoke.mjs",
         {
             "PATH": os.environ["PATH"],
+            "HOME": os.environ.get("HOME", "/tmp"),
             "BASE_URL": asgi_server,
             "CHROMIUM_PATH": chromium,
             "E2E_USERNAME": "ada",

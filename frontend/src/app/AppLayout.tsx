@@ -1,0 +1,36 @@
+import { Link, Outlet } from 'react-router-dom';
+
+import { useMe } from '../api/auth';
+import { SignOutButton } from '../features/auth/SignOutButton';
+import { WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher';
+import { Logo } from '../ui/Logo';
+
+/** The signed-in frame: header with the workspace switcher and the user, and the page below. */
+export function AppLayout() {
+  const { data: user } = useMe();
+
+  return (
+    <div className="app-shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          <Logo />
+          <span>Tributary</span>
+        </Link>
+        <WorkspaceSwitcher />
+        <div className="app-header__spacer" />
+        {user && (
+          <span className="app-header__user" title="Signed in">
+            {user.username}
+          </span>
+        )}
+        <SignOutButton />
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

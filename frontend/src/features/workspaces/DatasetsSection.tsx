@@ -1,0 +1,68 @@
+import { useDatasets } from '../../api/workspaces';
+import { Badge } from '../../ui/Badge';
+import { Count, TruncationNote } from '../../ui/Count';
+import { formatBytes, formatCount } from '../../ui/format';
+import { QueryState } from '../../ui/QueryState';
+import { RelativeTime } from '../../ui/RelativeTime';
+import { Section } from '../../ui/Section';
+
+export function DatasetsSection({ slug }: { slug: string }) {
+  const datasets = useDatasets(slug);
+
+  return (
+    <Section title="Datasets" meta={<Count value={datasets.data?.count} noun="datasets" />}>
+      <QueryState
+        query={datasets}
+        noun="datasets"
+        isEmpty={(page) => page.results.length === 0}
+        empty={
+          <>
+            <p className="empty-state__title">No datasets yet</p>
+            <p className="muted">Upload a CSV or Parquet file to use it in a pipeline.</p>
+          </>
+        }
+      >
+        {(page) => (
+          <>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Format</th>
+                  <th scope="col" className="num">
+                    Rows
+                  </th>
+                  <th scope="col" className="num">
+                    Size
+                  </th>
+                  <th scope="col">Added</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.results.map((dataset) => (
+                  <tr key={dataset.id}>
+                    <th scope="row">
+                      <span className="cell-title">{dataset.name}</span>
+                      {dataset.original_filename && dataset.original_filename !== dataset.name && (
+                        <span className="cell-sub">{dataset.original_filename}</span>
+                      )}
+                    </th>
+                    <td>
+                      <Badge>{dataset.format.toUpperCase()}</Badge>
+                    </td>
+                    <td className="num">{formatCount(dataset.row_count)}</td>
+                    <td className="num">{formatBytes(dataset.size_bytes)}</td>
+                    <td>
+                      <RelativeTime value={dataset.created_at} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <TruncationNote shown={page.results.length} total={page.count} noun="datasets" />
+          </>
+        )}
+      </QueryState>
+    </Section>
+  );
+}

@@ -1,0 +1,69 @@
+import { usePipelines } from '../../api/workspaces';
+import { Count, TruncationNote } from '../../ui/Count';
+import { QueryState } from '../../ui/QueryState';
+import { RelativeTime } from '../../ui/RelativeTime';
+import { Section } from '../../ui/Section';
+
+export function PipelinesSection({ slug }: { slug: string }) {
+  const pipelines = usePipelines(slug);
+
+  return (
+    <Section title="Pipelines" meta={<Count value={pipelines.data?.count} noun="pipelines" />}>
+      <QueryState
+        query={pipelines}
+        noun="pipelines"
+        isEmpty={(page) => page.results.length === 0}
+        empty={
+          <>
+            <p className="empty-state__title">No pipelines yet</p>
+            <p className="muted">
+              A pipeline wires blocks from ingest to publish: load data, shape features, train,
+              evaluate and serve a model.
+            </p>
+          </>
+        }
+      >
+        {(page) => (
+          <>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col" className="num">
+                    Blocks
+                  </th>
+                  <th scope="col">Latest version</th>
+                  <th scope="col">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.results.map((pipeline) => (
+                  <tr key={pipeline.id}>
+                    <th scope="row">
+                      <span className="cell-title">{pipeline.name}</span>
+                      {pipeline.description && (
+                        <span className="cell-sub">{pipeline.description}</span>
+                      )}
+                    </th>
+                    <td className="num">{pipeline.node_count}</td>
+                    <td>
+                      {pipeline.latest_version === null ? (
+                        <span className="muted">Draft only</span>
+                      ) : (
+                        `v${pipeline.latest_version}`
+                      )}
+                    </td>
+                    <td>
+                      <RelativeTime value={pipeline.updated_at} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <TruncationNote shown={page.results.length} total={page.count} noun="pipelines" />
+          </>
+        )}
+      </QueryState>
+    </Section>
+  );
+}

@@ -1,0 +1,79 @@
+import { usePipelines, useRuns } from '../../api/workspaces';
+import { Count, TruncationNote } from '../../ui/Count';
+import { formatDuration } from '../../ui/format';
+import { QueryState } from '../../ui/QueryState';
+import { RelativeTime } from '../../ui/RelativeTime';
+import { Section } from '../../ui/Section';
+import { RunStatusBadge } from './RunStatusBadge';
+
+export function RunsSection({ slug }: { slug: string }) {
+  const runs = useRuns(slug);
+  const pipelines = usePipelines(slug);
+  const pipelineNames = new Map(pipelines.data?.results.map((p) => [p.id, p.name]));
+
+  return (
+    <Section title="Runs" meta={<Count value={runs.data?.count} noun="runs" />}>
+      <QueryState
+        query={runs}
+        noun="runs"
+        isEmpty={(page) => page.results.length === 0}
+        empty={
+          <>
+            <p className="empty-state__title">No runs yet</p>
+            <p className="muted">Runs appear here once a pipeline is started.</p>
+          </>
+        }
+      >
+        {(page) => (
+          <>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Pipeline</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Started</th>
+                  <th scope="col" className="num">
+                    Took
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.results.map((run) => (
+                  <tr key={run.id}>
+                    <th scope="row" className="mono">
+                      #{run.id}
+                    </th>
+                    <td>
+                      <span className="cell-title">
+                        {pipelineNames.get(run.pipeline) ?? `Pipeline #${run.pipeline}`}
+                      </span>
+                      <span className="cell-sub">
+                        v{run.version}
+                        {run.created_by && ` · ${run.created_by}`}
+                      </span>
+                    </td>
+                    <td>
+                      <RunStatusBadge status={run.status} />
+                    </td>
+                    <td>
+                      <RelativeTime value={run.created_at} />
+                    </td>
+                    <td className="num">
+                      {run.finished_at ? (
+                        formatDuration(run.started_at ?? run.created_at, run.finished_at)
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <TruncationNote shown={page.results.length} total={page.count} noun="runs" />
+          </>
+        )}
+      </QueryState>
+    </Section>
+  );
+}
