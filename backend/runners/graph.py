@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backend.errors import UserError
 from backend.runners.blocks import find_block
-from backend.runners.blocks.base import Block, SchemaEnv, TableSchema
+from backend.runners.blocks.base import Block, SchemaEnv
+from backend.runners.schema import TableSchema
 
 NODE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 

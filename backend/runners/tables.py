@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from backend.runners.blocks.base import Column, TableSchema
+from backend.runners.schema import Column, TableSchema
 
 
 def dtype_name(dtype: Any) -> str:

@@ -14,8 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backend.runners.blocks import all_blocks, describe_block
-from backend.runners.blocks.base import FAMILIES, Block, TableSchema
+from backend.runners.blocks import all_blocks, describe_block, find_block
+from backend.runners.blocks.base import FAMILIES, Block
+from backend.runners.blocks.ingest import load_sample
+from backend.runners.blocks.values import Table
+from backend.runners.schema import TableSchema
 from backend.runners.tables import schema_of
 
 KNOWN_PORT_TYPES = {"table", "model", "metrics", "figure"}
@@ -31,6 +34,7 @@ class FakeContext:
         self.logs: list[tuple[str, str]] = []
         self.metrics: list[tuple[str, float, int | None]] = []
         self.fractions: list[float] = []
+        self.registered: list[tuple[str, Any, dict[str, float]]] = []
 
     def log(self, message: str, level: str = "info") -> None:
         self.logs.append((level, message))
@@ -46,6 +50,10 @@ class FakeContext:
 
     def read_dataset(self, dataset_id: int) -> pd.DataFrame:
         return DATASET_FRAME.copy()
+
+    def register_model(self, name: str, model: Any, metrics: dict[str, float]) -> int:
+        self.registered.append((name, model, metrics))
+        return len(self.registered)
 
 
 class FakeEnv:
@@ -72,7 +80,7 @@ def test_contract(block: type[Block]) -> None:
     assert family == block.family and family in FAMILIES and name
     assert block.title and block.description().splitlines()[0].strip(), "needs a docstring"
     assert block.version >= 1 and block.queue in {"cpu", "gpu"}
-    assert block.outputs, "a block must produce something"
+    assert block.outputs or block.family == "publish", "a block must produce something"
     for port in [*block.inputs.values(), *block.outputs.values()]:
         assert port.type in KNOWN_PORT_TYPES
     entry = describe_block(block)
@@ -89,13 +97,31 @@ def test_config_refuses_unknown_keys(block: type[Block]) -> None:
         block.parse_config({**block.example_configs[0], "no_such_option": 1})
 
 
+def iris_table() -> Table:
+    """The battery's table input: the iris sample, label in 'target'."""
+    frame = load_sample("iris").copy()
+    return Table(frame, target="target", raw_schema=schema_of(frame))
+
+
+def example_input(port_type: str) -> Any:
+    """A value of `port_type` as an upstream block would hand it over."""
+    if port_type == "table":
+        return iris_table()
+    if port_type == "metrics":
+        return {"accuracy": 0.9}
+    if port_type == "model" and find_block("train.sklearn") is not None:
+        trainer = find_block("train.sklearn")
+        config = trainer.parse_config(trainer.example_configs[0])
+        return trainer().run(FakeContext(config), train=iris_table())["model"]
+    pytest.skip(f"the battery has no example {port_type} input yet")
+
+
 def input_values(block: type[Block]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, port in block.inputs.items():
-        if port.type != "table":
-            pytest.skip(f"{block.key}: the battery has no example {port.type} input yet")
-        values[name] = DATASET_FRAME.copy()
-    return values
+    return {name: example_input(port.type) for name, port in block.inputs.items()}
+
+
+def output_schema(value: Any) -> TableSchema | None:
+    return schema_of(value.frame) if isinstance(value, Table) else None
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -108,12 +134,15 @@ def test_runs_and_matches_inferred_schema(case: tuple[type[Block], dict[str, Any
     outputs = block().run(ctx, **inputs)
 
     assert set(outputs) == set(block.outputs)
-    in_schemas = {name: schema_of(frame) for name, frame in inputs.items()}
+    for port, spec in block.outputs.items():
+        if spec.type == "table":
+            assert isinstance(outputs[port], Table), f"{block.key}.{port} must be a Table"
+    in_schemas = {name: output_schema(value) for name, value in inputs.items()}
     inferred, issues = block().infer_schemas(config, in_schemas, FakeEnv())
     assert issues == []
     for port, schema in inferred.items():
         if schema is not None:
-            assert schema == schema_of(outputs[port]), f"{block.key}.{port} schema drifted"
+            assert schema == output_schema(outputs[port]), f"{block.key}.{port} schema drifted"
     for level, message in ctx.logs:
         assert level in {"debug", "info", "warning", "error"} and message
     assert all(0.0 <= f <= 1.0 for f in ctx.fractions)

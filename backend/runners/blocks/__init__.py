@@ -1,6 +1,7 @@
 """The block catalogue. Importing this package registers every built-in block."""
 
-from backend.runners.blocks import ingest  # noqa: F401  (registers the ingest blocks)
+# Importing the family modules registers their blocks, in pipeline order.
+from backend.runners.blocks import evaluate, feature, ingest, publish, train  # noqa: F401
 from backend.runners.blocks.base import (
     FIGURE,
     METRICS,
@@ -8,12 +9,10 @@ from backend.runners.blocks.base import (
     TABLE,
     Block,
     BlockConfig,
-    Column,
     ConfigIssue,
     Port,
     SchemaEnv,
     StepContext,
-    TableSchema,
 )
 from backend.runners.blocks.registry import (
     all_blocks,
@@ -22,6 +21,7 @@ from backend.runners.blocks.registry import (
     get_block,
     register_block,
 )
+from backend.runners.schema import Column, TableSchema
 
 __all__ = [
     "FIGURE",

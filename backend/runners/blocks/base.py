@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from backend.errors import UserError
+from backend.runners.schema import TableSchema
 
 Family = Literal["ingest", "feature", "train", "evaluate", "publish"]
 FAMILIES: tuple[Family, ...] = ("ingest", "feature", "train", "evaluate", "publish")
@@ -41,39 +42,6 @@ TABLE = Port("table")
 MODEL = Port("model")
 METRICS = Port("metrics")
 FIGURE = Port("figure")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table schema: its name and a pandas dtype name."""
-
-    name: str
-    dtype: str
-
-
-@dataclass(frozen=True)
-class TableSchema:
-    """The columns of a table, in order, when they are known before running."""
-
-    columns: tuple[Column, ...]
-
-    @property
-    def names(self) -> list[str]:
-        """Column names in order."""
-        return [column.name for column in self.columns]
-
-    def dtype_of(self, name: str) -> str | None:
-        """The dtype of column `name`, or None when there is no such column."""
-        return next((c.dtype for c in self.columns if c.name == name), None)
-
-    @classmethod
-    def from_pairs(cls, pairs: list[tuple[str, str]] | list[dict[str, str]]) -> TableSchema:
-        """Build from ``[(name, dtype)]`` or ``[{"name": ..., "dtype": ...}]``."""
-        columns = [
-            Column(p["name"], p["dtype"]) if isinstance(p, dict) else Column(p[0], p[1])
-            for p in pairs
-        ]
-        return cls(tuple(columns))
 
 
 class BlockConfig(BaseModel):
@@ -113,7 +81,11 @@ class StepContext(Protocol):
         ...
 
     def read_dataset(self, dataset_id: int) -> Any:
-        """The rows of an uploaded dataset as a pandas DataFrame."""
+        """The rows of an uploaded dataset as a pandas DataFrame (LookupError when gone)."""
+        ...
+
+    def register_model(self, name: str, model: Any, metrics: dict[str, float]) -> int:
+        """Register a TrainedModel as the next version of model `name`; returns the version."""
         ...
 
 
@@ -143,7 +115,8 @@ class Block:
     queue: ClassVar[Queue] = "cpu"
     #: Extra attempts after a failure that is not the user's fault (worker lost, timeout).
     retries: ClassVar[int] = 1
-    #: Configs the conformance battery runs the block with; override when a field is required.
+    #: Configs the conformance battery runs the block with, on the iris sample table (label in
+    #: 'target') for table inputs; override when a field is required.
     example_configs: ClassVar[list[dict[str, Any]]] = [{}]
 
     class Config(BlockConfig):

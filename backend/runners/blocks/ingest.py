@@ -12,12 +12,15 @@ from backend.runners.blocks.base import (
     TABLE,
     Block,
     BlockConfig,
+    BlockRunError,
     ConfigIssue,
     SchemaEnv,
     StepContext,
     TableSchema,
+    missing_columns,
 )
 from backend.runners.blocks.registry import register_block
+from backend.runners.blocks.values import Table
 from backend.runners.tables import schema_of
 
 SampleName = Literal["iris", "wine", "breast_cancer", "diabetes", "digits"]
@@ -34,12 +37,17 @@ class DatasetIngest(Block):
     title = "Dataset"
     family = "ingest"
     outputs = {"table": TABLE.describe("The dataset's rows")}
-    example_configs = [{"dataset": 1}]
+    example_configs = [{"dataset": 1}, {"dataset": 1, "target": "label"}]
 
     class Config(BlockConfig):
         dataset: int = Field(
             description="Id of an uploaded dataset in this workspace.",
             json_schema_extra={"widget": "dataset"},
+        )
+        target: str | None = Field(
+            None,
+            description="The label column, if the table has one.",
+            json_schema_extra={"widget": "column"},
         )
 
     def infer_schemas(
@@ -54,12 +62,22 @@ class DatasetIngest(Block):
                 field="dataset",
             )
             return {"table": None}, [issue]
-        return {"table": schema}, []
+        targets = [config.target] if config.target else []
+        return {"table": schema}, missing_columns(schema, targets, field="target", port="table")
 
     def run(self, ctx: StepContext, **inputs: Any) -> dict[str, Any]:
-        frame = ctx.read_dataset(ctx.config.dataset)
+        try:
+            frame = ctx.read_dataset(ctx.config.dataset)
+        except LookupError:
+            raise BlockRunError(
+                f"dataset {ctx.config.dataset} no longer exists; pick another dataset",
+                field="dataset",
+            ) from None
+        table = Table(frame, target=ctx.config.target, raw_schema=schema_of(frame))
+        if ctx.config.target:
+            table.require_columns([ctx.config.target], field="target")
         ctx.log(f"read dataset {ctx.config.dataset}: {len(frame)} rows, {frame.shape[1]} columns")
-        return {"table": frame}
+        return {"table": table}
 
 
 @lru_cache(maxsize=8)
@@ -97,7 +115,7 @@ class SampleIngest(Block):
     def run(self, ctx: StepContext, **inputs: Any) -> dict[str, Any]:
         frame = load_sample(ctx.config.name).copy()
         ctx.log(f"loaded sample '{ctx.config.name}': {len(frame)} rows")
-        return {"table": frame}
+        return {"table": Table(frame, target="target", raw_schema=schema_of(frame))}
 
 
 @register_block
@@ -176,4 +194,4 @@ class SyntheticIngest(Block):
         frame = pd.DataFrame(features, columns=[f"f{i}" for i in range(config.features)])
         frame["target"] = target
         ctx.log(f"generated {config.rows} rows x {config.features} features ({config.task})")
-        return {"table": frame}
+        return {"table": Table(frame, target="target", raw_schema=schema_of(frame))}

@@ -1,0 +1,1 @@
+"""Evaluate blocks: score a model on a held-out table; metrics and figures."""

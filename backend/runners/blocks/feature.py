@@ -1,0 +1,1 @@
+"""Feature blocks: fitted on the train table, applied to the test table, recorded in lineage."""

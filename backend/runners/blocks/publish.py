@@ -1,0 +1,1 @@
+"""Publish blocks: register a trained model in the workspace's registry."""

@@ -1,0 +1,1 @@
+"""Train blocks: fit a model on a table."""
