@@ -155,6 +155,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Extra modules whose import registers more blocks (comma-separated), e.g. a team's own blocks.
+BLOCK_PLUGINS = _env_list("BLOCK_PLUGINS", "")
+
+# Step leases: a running step renews its lease every heartbeat; the reaper retries or fails a
+# step whose lease ran out (its worker died). Attempts beyond a block's retries fail the step.
+STEP_LEASE_SECONDS = float(os.environ.get("STEP_LEASE_SECONDS", "30"))
+STEP_HEARTBEAT_SECONDS = float(os.environ.get("STEP_HEARTBEAT_SECONDS", "5"))
+REAPER_INTERVAL_SECONDS = float(os.environ.get("REAPER_INTERVAL_SECONDS", "10"))
+
 CELERY_BROKER_URL = REDIS_URL
 # Results are only kept for the few tasks that ask (health checks); PostgreSQL holds the truth.
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -164,6 +173,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_BEAT_SCHEDULE = {
+    "reap-expired-step-leases": {
+        "task": "workers.tasks.reap_expired_leases",
+        "schedule": REAPER_INTERVAL_SECONDS,
+        "options": {"queue": "cpu", "expires": REAPER_INTERVAL_SECONDS},
+    }
+}
 
 CHANNEL_LAYERS = {
     "default": {

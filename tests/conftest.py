@@ -6,6 +6,7 @@ The database and Redis are real: `make test` points DATABASE_URL and REDIS_URL a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,16 @@ from rest_framework.test import APIClient
 
 from backend.workspaces.models import Role, Workspace
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """A test database per pytest process, so that concurrent runs never drop each other's."""
+    from django.conf import settings
+
+    test = settings.DATABASES["default"].setdefault("TEST", {})
+    base = test.get("NAME") or f"test_{settings.DATABASES['default']['NAME']}"
+    test["NAME"] = f"{base}_{os.getpid()}"
 
 
 @pytest.fixture(autouse=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +21,14 @@ from django.db import connection
 from workers.celery import app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class RunningWorker:
+    """A worker process started by `celery_worker`: its Celery node name and process id."""
+
+    name: str
+    pid: int
 
 
 def test_database_url() -> str:
@@ -46,11 +57,20 @@ def stack_env(**extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def celery_worker(
-    *, queues: str = "cpu,gpu", concurrency: int = 1, log_path: Path | None = None
-) -> Iterator[str]:
-    """A real `celery worker` process; yields its node name once it answers a ping."""
+    *,
+    queues: str = "cpu,gpu",
+    concurrency: int = 1,
+    log_path: Path | None = None,
+    env: dict[str, str] | None = None,
+    beat: bool = False,
+) -> Iterator[RunningWorker]:
+    """A real `celery worker` process (with an embedded beat when asked); yields it once it
+    answers a ping. The process runs in its own session so a test can kill the
+    whole group."""
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    schedule = Path(tempfile.mkdtemp(prefix="beat-")) / "schedule"
+    beat_args = ["-B", "--schedule", str(schedule)] if beat else []
     process = subprocess.Popen(
         [
             sys.executable,
@@ -69,11 +89,13 @@ def celery_worker(
             "--without-gossip",
             "--loglevel",
             "INFO",
+            *beat_args,
         ],
         cwd=REPO_ROOT,
-        env=stack_env(),
+        env=stack_env(**(env or {})),
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -82,13 +104,16 @@ def celery_worker(
                 raise RuntimeError(f"celery worker exited with {process.returncode}")
             if time.monotonic() > deadline:
                 raise RuntimeError("celery worker did not answer a ping within 60 s")
-        yield name
+        yield RunningWorker(name=name, pid=process.pid)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # pool children left behind
         if log_path:
             log.close()

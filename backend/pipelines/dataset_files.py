@@ -42,29 +42,36 @@ def _check_csv_structure(path: Path, delimiter: str) -> int:
 
     Returns the number of data rows. Streaming: memory does not grow with the file.
     """
-    line = 1
+    done = 0  # the last line read completely; a row that fails to parse starts after it
     rows = 0
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
         try:
             header = next(reader, None)
+            while header == []:  # blank lines before the header, as pandas skips them
+                done = reader.line_num
+                header = next(reader, None)
             if header is None:
-                raise _file_error("file is empty", line=1)
+                raise _file_error(
+                    "file is empty or has only blank lines; it needs a header", line=1
+                )
+            header_line, done = done + 1, reader.line_num
             names = [name.strip() for name in header]
             for index, name in enumerate(names):
                 if not name:
                     raise _file_error(
-                        f"line 1: column {index + 1} of the header has no name", line=1
+                        f"line {header_line}: column {index + 1} of the header has no name",
+                        line=header_line,
                     )
             duplicates = sorted({name for name in names if names.count(name) > 1})
             if duplicates:
                 raise _file_error(
-                    f"line 1: duplicate column name '{duplicates[0]}'",
-                    line=1,
+                    f"line {header_line}: duplicate column name '{duplicates[0]}'",
+                    line=header_line,
                     column=duplicates[0],
                 )
             for row in reader:
-                line = reader.line_num
+                line = done = reader.line_num
                 if not row:
                     continue  # blank line
                 if len(row) != len(header):
@@ -81,9 +88,10 @@ def _check_csv_structure(path: Path, delimiter: str) -> int:
                 line=bad_line,
             ) from None
         except csv.Error as exc:
-            raise _file_error(f"line {reader.line_num}: {exc}", line=reader.line_num) from None
+            # Name the line the bad row starts on: an unclosed quote runs on to the end of file.
+            raise _file_error(f"line {done + 1}: {exc}", line=done + 1) from None
     if rows == 0:
-        raise _file_error("the CSV has a header but no rows", line=2)
+        raise _file_error("the CSV has a header but no rows", line=header_line + 1)
     return rows
 
 
@@ -120,7 +128,9 @@ def _read_csv(path: Path, suffix: str) -> pd.DataFrame:
 
 def _read_parquet(path: Path) -> pd.DataFrame:
     try:
-        table = pq.read_table(path)
+        # ParquetFile, not read_table: the dataset API refuses duplicate column names with an
+        # obscure message, and they are reported clearly below.
+        table = pq.ParquetFile(path).read()
     except (pa.ArrowException, OSError) as exc:
         raise _file_error(f"not a readable Parquet file: {exc}") from None
     if table.num_rows == 0:

@@ -141,13 +141,17 @@ class Run(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="runs")
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="runs")
-    version = models.ForeignKey(PipelineVersion, on_delete=models.PROTECT, related_name="runs")
+    #: RESTRICT, not PROTECT: a version with runs cannot be deleted on its own, but deleting the
+    #: pipeline or workspace (which cascades to both the version and its runs) works.
+    version = models.ForeignKey(PipelineVersion, on_delete=models.RESTRICT, related_name="runs")
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     #: What the run was asked for: use_cache, from_node and user parameters.
     parameters = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
     #: Last event sequence number handed out; logs, metrics and statuses share it.
     last_seq = models.BigIntegerField(default=0)
+    #: Set by cancel: queued steps stop at once, running ones at their next check.
+    cancel_requested = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -341,8 +345,8 @@ class ModelVersion(models.Model):
     version = models.PositiveIntegerField()
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.NONE)
     artifact = models.ForeignKey(
-        Artifact, null=True, blank=True, on_delete=models.PROTECT, related_name="model_versions"
-    )
+        Artifact, null=True, blank=True, on_delete=models.RESTRICT, related_name="model_versions"
+    )  # RESTRICT: deleting the workspace (which cascades to both) is still possible.
     run = models.ForeignKey(
         Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="model_versions"
     )

@@ -15,7 +15,7 @@ from backend.pipelines.models import (
     PipelineVersion,
     Run,
 )
-from backend.runners.blocks.base import TableSchema
+from backend.runners.schema import TableSchema
 from backend.workspaces.models import Workspace
 
 
@@ -89,7 +89,7 @@ def run_get(*, workspace: Workspace, run_id: int) -> Run:
     run = (
         Run.objects.filter(workspace=workspace, pk=run_id)
         .select_related("version", "pipeline", "created_by")
-        .prefetch_related("steps")
+        .prefetch_related("steps__outputs", "steps__cached_from")
         .first()
     )
     if run is None:

@@ -173,8 +173,30 @@ class RestoreSerializer(serializers.Serializer):
     revision = serializers.IntegerField(min_value=1)
 
 
+class RunStartSerializer(serializers.Serializer):
+    """Start a run: of a version (default: the draft, snapshotted), with or without the cache,
+    optionally re-running from one node."""
+
+    version = serializers.IntegerField(required=False, min_value=1)
+    use_cache = serializers.BooleanField(required=False, default=True)
+    from_node = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    parameters = serializers.DictField(required=False)
+
+
+class StepOutputSerializer(serializers.ModelSerializer):
+    """An output artifact of a step, by port."""
+
+    class Meta:
+        model = Artifact
+        fields = ["id", "port", "kind", "size_bytes", "digest"]
+        read_only_fields = fields
+
+
 class StepRunSerializer(serializers.ModelSerializer):
     """One node's execution within a run."""
+
+    outputs = StepOutputSerializer(many=True, read_only=True)
+    cached_from_run = serializers.IntegerField(source="cached_from.run_id", read_only=True)
 
     class Meta:
         model = StepRun
@@ -189,13 +211,16 @@ class StepRunSerializer(serializers.ModelSerializer):
             "max_attempts",
             "worker",
             "progress",
+            "cache_key",
             "cached_from",
+            "cached_from_run",
             "error_message",
             "error_traceback",
             "heartbeat_at",
             "queued_at",
             "started_at",
             "finished_at",
+            "outputs",
         ]
         read_only_fields = fields
 
@@ -214,6 +239,7 @@ class RunSerializer(serializers.ModelSerializer):
             "pipeline",
             "version",
             "status",
+            "cancel_requested",
             "parameters",
             "error",
             "created_by",

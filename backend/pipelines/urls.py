@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backend.pipelines import api
+from backend.pipelines import api, api_runs
 
 W = "workspaces/<slug:slug>/"
 P = W + "pipelines/<int:pipeline_id>/"
@@ -26,8 +26,25 @@ urlpatterns = [
         api.VersionRestoreView.as_view(),
         name="version-restore",
     ),
-    path(W + "runs/", api.RunListView.as_view(), name="run-list"),
-    path(W + "runs/<int:run_id>/", api.RunDetailView.as_view(), name="run-detail"),
-    path(W + "runs/<int:run_id>/logs/", api.RunLogsView.as_view(), name="run-logs"),
-    path(W + "runs/<int:run_id>/metrics/", api.RunMetricsView.as_view(), name="run-metrics"),
+    path(P + "runs/", api_runs.PipelineRunsView.as_view(), name="pipeline-runs"),
+    path(W + "runs/", api_runs.RunListView.as_view(), name="run-list"),
+    path(W + "runs/<int:run_id>/", api_runs.RunDetailView.as_view(), name="run-detail"),
+    path(W + "runs/<int:run_id>/cancel/", api_runs.RunCancelView.as_view(), name="run-cancel"),
+    path(W + "runs/<int:run_id>/logs/", api_runs.RunLogsView.as_view(), name="run-logs"),
+    path(W + "runs/<int:run_id>/metrics/", api_runs.RunMetricsView.as_view(), name="run-metrics"),
+    path(
+        W + "artifacts/<int:artifact_id>/",
+        api_runs.ArtifactDetailView.as_view(),
+        name="artifact-detail",
+    ),
+    path(
+        W + "artifacts/<int:artifact_id>/preview/",
+        api_runs.ArtifactPreviewView.as_view(),
+        name="artifact-preview",
+    ),
+    path(
+        W + "artifacts/<int:artifact_id>/download/",
+        api_runs.ArtifactDownloadView.as_view(),
+        name="artifact-download",
+    ),
 ]

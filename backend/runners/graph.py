@@ -208,7 +208,9 @@ def topological_order(graph: Graph) -> list[str]:
             if indegree[succ] == 0:
                 heapq.heappush(ready, (index[succ], succ))
     if len(order) < len(index):
-        on_cycle = sorted((n for n, d in indegree.items() if d > 0), key=index.__getitem__)
+        # Every node left is blocked by a cycle; name only those on one, in listed order.
+        blocked = {n for n, d in indegree.items() if d > 0}
+        on_cycle = [n for n in index if n in blocked and _reaches_itself(n, successors, blocked)]
         raise GraphError(
             [
                 GraphIssue(f"node is on a cycle ({' -> '.join(on_cycle)}); remove an edge", node=n)
@@ -216,6 +218,20 @@ def topological_order(graph: Graph) -> list[str]:
             ]
         )
     return order
+
+
+def _reaches_itself(start: str, successors: dict[str, list[str]], among: set[str]) -> bool:
+    """Whether a path of edges through nodes in `among` leads from `start` back to it."""
+    seen: set[str] = set()
+    stack = list(successors[start])
+    while stack:
+        node_id = stack.pop()
+        if node_id == start:
+            return True
+        if node_id in among and node_id not in seen:
+            seen.add(node_id)
+            stack.extend(successors[node_id])
+    return False
 
 
 def upstream_of(graph: Graph, node_id: str) -> set[str]:

@@ -9,7 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -55,10 +55,6 @@ class CredentialsView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-
-    def get_authenticate_header(self, request: Request) -> str:
-        # Wrong credentials are a 401 (DRF answers 403 for views without authenticators).
-        return TokenAuthentication.keyword
 
 
 class TokenView(CredentialsView):

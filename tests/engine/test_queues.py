@@ -20,7 +20,8 @@ def test_queues_have_their_own_routing() -> None:
 @pytest.mark.worker
 @pytest.mark.django_db
 def test_worker_consumes_both_queues(tmp_path: Path) -> None:
-    with celery_worker(queues="cpu,gpu", log_path=tmp_path / "worker.log") as name:
+    with celery_worker(queues="cpu,gpu", log_path=tmp_path / "worker.log") as worker:
+        name = worker.name
         for queue in ("cpu", "gpu"):
             result = ping.apply_async(queue=queue)
             assert "pong" in result.get(timeout=30)

@@ -113,8 +113,10 @@ class Block:
     outputs: ClassVar[dict[str, Port]] = {}
     #: Queue the step runs on: ``gpu`` for blocks that benefit from CUDA.
     queue: ClassVar[Queue] = "cpu"
-    #: Extra attempts after a failure that is not the user's fault (worker lost, timeout).
+    #: Extra attempts after a failure that is not the user's fault (worker lost, or one of
+    #: `retry_on` raised). A user error (bad config or data) is never retried.
     retries: ClassVar[int] = 1
+    retry_on: ClassVar[tuple[type[BaseException], ...]] = (OSError, TimeoutError, MemoryError)
     #: Configs the conformance battery runs the block with, on the iris sample table (label in
     #: 'target') for table inputs; override when a field is required.
     example_configs: ClassVar[list[dict[str, Any]]] = [{}]
@@ -167,6 +169,10 @@ def missing_columns(
         for name in wanted
         if name not in known
     ]
+
+
+class StepCancelled(Exception):
+    """Raised by a block that saw `ctx.cancelled()` and stopped early."""
 
 
 class BlockRunError(UserError):

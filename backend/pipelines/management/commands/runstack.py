@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -65,6 +66,23 @@ class Command(BaseCommand):
             )
             for index in range(1, options["workers"] + 1)
         ]
+        # Beat runs the periodic reaper that retries or fails steps whose worker died.
+        children.append(
+            subprocess.Popen(
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "workers.celery",
+                    "beat",
+                    "--loglevel",
+                    "INFO",
+                    "--schedule",
+                    str(settings.BASE_DIR / "var" / "celerybeat-schedule"),
+                ]
+            )
+        )
         children.append(
             subprocess.Popen(
                 [

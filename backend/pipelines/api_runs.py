@@ -1,0 +1,184 @@
+"""REST endpoints for runs, their logs and metrics, and artifacts. Thin, like api.py."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pyarrow.parquet as pq
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from backend.pipelines import selectors
+from backend.pipelines import serializers as s
+from backend.pipelines.api import PREVIEW_DEFAULT, PREVIEW_MAX, WorkspaceView, _int_param
+from backend.runners import coordinator
+from backend.runners.artifacts import default_store
+from backend.runners.tables import preview_rows
+from backend.workspaces.models import Role
+
+
+class PipelineRunsView(WorkspaceView):
+    """Start a run of a pipeline (the draft, snapshotted, unless a version is given); list its
+    runs."""
+
+    @extend_schema(responses=s.RunListSerializer(many=True))
+    def get(self, request: Request, slug: str, pipeline_id: int) -> Response:
+        workspace = self.workspace(slug)
+        pipeline = selectors.pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
+        runs = selectors.run_list(workspace=workspace, pipeline=pipeline)
+        return self.paginated(runs, s.RunListSerializer)
+
+    @extend_schema(request=s.RunStartSerializer, responses={201: s.RunSerializer})
+    def post(self, request: Request, slug: str, pipeline_id: int) -> Response:
+        workspace = self.workspace(slug, Role.EDITOR)
+        pipeline = selectors.pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
+        data = s.RunStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = coordinator.run_start(
+            pipeline=pipeline,
+            user=request.user,
+            version_number=data.validated_data.get("version"),
+            use_cache=data.validated_data["use_cache"],
+            from_node=data.validated_data.get("from_node") or None,
+            parameters=data.validated_data.get("parameters") or {},
+        )
+        run = selectors.run_get(workspace=workspace, run_id=run.pk)
+        return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class RunListView(WorkspaceView):
+    """Runs of the workspace, newest first (``?pipeline=<id>`` for one pipeline)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("pipeline", int, required=False)],
+        responses=s.RunListSerializer(many=True),
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        workspace = self.workspace(slug)
+        pipeline = None
+        if "pipeline" in request.query_params:
+            pipeline_id = _int_param(request, "pipeline", 0, low=1, high=2**62)
+            pipeline = selectors.pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
+        runs = selectors.run_list(workspace=workspace, pipeline=pipeline)
+        return self.paginated(runs, s.RunListSerializer)
+
+
+class RunDetailView(WorkspaceView):
+    """A run's status and its steps."""
+
+    @extend_schema(responses=s.RunSerializer)
+    def get(self, request: Request, slug: str, run_id: int) -> Response:
+        run = selectors.run_get(workspace=self.workspace(slug), run_id=run_id)
+        return Response(s.RunSerializer(run).data)
+
+
+class RunLogsView(WorkspaceView):
+    """A run's log lines after ``?after=<seq>``, optionally ``&node=`` and ``&level=``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after", int, required=False),
+            OpenApiParameter("node", str, required=False),
+            OpenApiParameter("level", str, required=False),
+        ],
+        responses=s.LogEntrySerializer(many=True),
+    )
+    def get(self, request: Request, slug: str, run_id: int) -> Response:
+        run = selectors.run_get(workspace=self.workspace(slug), run_id=run_id)
+        after = _int_param(request, "after", 0, low=0, high=2**62)
+        logs = selectors.log_list(
+            run=run,
+            after=after,
+            node=request.query_params.get("node"),
+            level=request.query_params.get("level"),
+        )
+        return self.paginated(logs, s.LogEntrySerializer)
+
+
+class RunMetricsView(WorkspaceView):
+    """A run's metric points after ``?after=<seq>``."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int, required=False)],
+        responses=s.MetricPointSerializer(many=True),
+    )
+    def get(self, request: Request, slug: str, run_id: int) -> Response:
+        run = selectors.run_get(workspace=self.workspace(slug), run_id=run_id)
+        after = _int_param(request, "after", 0, low=0, high=2**62)
+        return self.paginated(selectors.metric_list(run=run, after=after), s.MetricPointSerializer)
+
+
+class RunCancelView(WorkspaceView):
+    """Cancel a run: queued steps stop at once, running ones at their next check."""
+
+    @extend_schema(request=None, responses=s.RunSerializer)
+    def post(self, request: Request, slug: str, run_id: int) -> Response:
+        workspace = self.workspace(slug, Role.EDITOR)
+        run = selectors.run_get(workspace=workspace, run_id=run_id)
+        coordinator.run_cancel(run=run)
+        return Response(s.RunSerializer(selectors.run_get(workspace=workspace, run_id=run_id)).data)
+
+
+class ArtifactDetailView(WorkspaceView):
+    """An artifact's record: kind, size, and metadata (schema, lineage, metrics...)."""
+
+    @extend_schema(responses=s.ArtifactSerializer)
+    def get(self, request: Request, slug: str, artifact_id: int) -> Response:
+        artifact = selectors.artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
+        return Response(s.ArtifactSerializer(artifact).data)
+
+
+class ArtifactPreviewView(WorkspaceView):
+    """What a person wants to see of an artifact: a table's first rows and column statistics,
+    a metrics dict, or a figure's data."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, required=False)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request, slug: str, artifact_id: int) -> Response:
+        artifact = selectors.artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
+        store = default_store()
+        if artifact.kind == "table":
+            limit = _int_param(request, "limit", PREVIEW_DEFAULT, low=1, high=PREVIEW_MAX)
+            with store.open(artifact.digest) as handle:
+                parquet = pq.ParquetFile(io.BytesIO(handle.read()))
+            batch = next(parquet.iter_batches(batch_size=limit), None)
+            body = (
+                preview_rows(batch.to_pandas(), limit)
+                if batch is not None
+                else {"columns": [c.name for c in parquet.schema_arrow], "rows": []}
+            )
+            body.update(
+                kind="table",
+                row_count=artifact.metadata.get("rows"),
+                stats=artifact.metadata.get("stats", []),
+                target=artifact.metadata.get("target"),
+                lineage=artifact.metadata.get("lineage", []),
+            )
+            return Response(body)
+        if artifact.kind in ("metrics", "figure"):
+            with store.open(artifact.digest) as handle:
+                return Response({"kind": artifact.kind, "data": json.loads(handle.read())})
+        return Response({"kind": artifact.kind, "metadata": artifact.metadata})
+
+
+class ArtifactDownloadView(WorkspaceView):
+    """The artifact's stored bytes (Parquet, model archive or JSON)."""
+
+    EXTENSIONS = {"table": "parquet", "model": "zip", "metrics": "json", "figure": "json"}
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, slug: str, artifact_id: int) -> FileResponse:
+        artifact = selectors.artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
+        name = f"artifact-{artifact.pk}-{artifact.port or artifact.kind}"
+        return FileResponse(
+            default_store().open(artifact.digest),
+            as_attachment=True,
+            filename=f"{name}.{self.EXTENSIONS.get(artifact.kind, 'bin')}",
+        )

@@ -1,0 +1,206 @@
+"""Events out of a run: the only place that persists logs and metrics and sends to groups.
+
+A step's logs and metrics are buffered and written in batches (a chatty block is not slowed by
+one INSERT per line), each with a run-wide sequence number allocated in the same transaction, so
+the stored order is the order events were produced and the numbers have no gaps. After they are
+saved, they are broadcast to the run's channel-layer group (and status changes to the
+workspace's group) for live viewers; a broadcast failure never fails a step.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+
+from backend.pipelines.models import LogEntry, MetricPoint, Run, StepRun
+
+logger = logging.getLogger(__name__)
+
+LEVELS = ("debug", "info", "warning", "error")
+
+
+def run_group(run_id: int) -> str:
+    """Channel-layer group of one run's live events."""
+    return f"run.{run_id}"
+
+
+def workspace_group(workspace_id: int) -> str:
+    """Channel-layer group of a workspace's run and step status changes."""
+    return f"workspace.{workspace_id}"
+
+
+def broadcast(groups: Iterable[str], events: list[dict[str, Any]]) -> None:
+    """Send saved events to live viewers; best effort."""
+    if not events:
+        return
+    try:
+        from asgiref.sync import async_to_sync
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for group in groups:
+            async_to_sync(layer.group_send)(group, {"type": "run.events", "events": events})
+    except Exception:  # the database has the events; viewers backfill from it
+        logger.warning("could not broadcast %d events", len(events), exc_info=True)
+
+
+def allocate_seq(run_id: int, count: int) -> int:
+    """Reserve `count` sequence numbers for a run; returns the first. Call inside a transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pipelines_run SET last_seq = last_seq + %s WHERE id = %s RETURNING last_seq",
+            [count, run_id],
+        )
+        (last,) = cursor.fetchone()
+    return int(last) - count + 1
+
+
+def current_seq(run_id: int) -> int:
+    """The last sequence number handed out for a run."""
+    return int(Run.objects.filter(pk=run_id).values_list("last_seq", flat=True).get())
+
+
+def step_status_event(step: StepRun, **extra: Any) -> dict[str, Any]:
+    """The JSON of a step's status change."""
+    return {
+        "type": "step.status",
+        "run": step.run_id,
+        "node": step.node_id,
+        "status": step.status,
+        "attempt": step.attempt,
+        "progress": step.progress,
+        "error": step.error_message or None,
+        **extra,
+    }
+
+
+def run_status_event(run: Run) -> dict[str, Any]:
+    """The JSON of a run's status change."""
+    return {"type": "run.status", "run": run.pk, "status": run.status, "error": run.error or None}
+
+
+def emit_statuses(run: Run, events: list[dict[str, Any]]) -> None:
+    """Broadcast status events once the transaction that made them commits."""
+    if not events:
+        return
+    run_id, workspace_id = run.pk, run.workspace_id
+
+    def send() -> None:
+        seq = current_seq(run_id)
+        stamped = [{**event, "seq": seq} for event in events]
+        broadcast([run_group(run_id), workspace_group(workspace_id)], stamped)
+
+    transaction.on_commit(send)
+
+
+class StepEventBuffer:
+    """Collects one step attempt's logs, metrics and progress; `flush` persists and sends them.
+
+    Thread-safe: the block's thread appends, a supervisor thread flushes.
+    """
+
+    def __init__(self, *, run_id: int, step_id: int, node_id: str, max_batch: int = 1000) -> None:
+        self.run_id, self.step_id, self.node_id = run_id, step_id, node_id
+        self.max_batch = max_batch
+        self._lock = threading.Lock()
+        self._pending: list[tuple[str, dict[str, Any]]] = []
+        self._progress: float | None = None
+
+    def log(self, message: str, level: str = "info") -> None:
+        """Queue a log line."""
+        level = level if level in LEVELS else "info"
+        self._append("log", {"level": level, "message": str(message)})
+
+    def metric(self, key: str, value: float, index: int | None = None) -> None:
+        """Queue a metric value."""
+        self._append("metric", {"key": str(key), "value": float(value), "index": index})
+
+    def progress(self, fraction: float) -> None:
+        """Remember the latest progress; it is written on the next flush."""
+        with self._lock:
+            self._progress = min(1.0, max(0.0, float(fraction)))
+
+    def _append(self, kind: str, data: dict[str, Any]) -> None:
+        data["at"] = datetime.now(UTC)
+        with self._lock:
+            self._pending.append((kind, data))
+
+    @property
+    def backlog(self) -> int:
+        """Events waiting to be flushed."""
+        return len(self._pending)
+
+    def flush(self) -> int:
+        """Persist what is queued (in batches) and broadcast it; returns events written."""
+        written = 0
+        while True:
+            with self._lock:
+                batch, self._pending = (
+                    self._pending[: self.max_batch],
+                    self._pending[self.max_batch :],
+                )
+                progress, self._progress = self._progress, None
+            if not batch and progress is None:
+                return written
+            events = self._persist(batch, progress)
+            broadcast([run_group(self.run_id)], events)
+            written += len(batch)
+
+    def _persist(
+        self, batch: list[tuple[str, dict[str, Any]]], progress: float | None
+    ) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        with transaction.atomic():
+            first = allocate_seq(self.run_id, len(batch)) if batch else 0
+            logs, metrics = [], []
+            for offset, (kind, data) in enumerate(batch):
+                seq = first + offset
+                event = {"type": kind, "run": self.run_id, "node": self.node_id, "seq": seq}
+                if kind == "log":
+                    logs.append(
+                        LogEntry(
+                            run_id=self.run_id,
+                            step_id=self.step_id,
+                            seq=seq,
+                            level=data["level"],
+                            message=data["message"],
+                            created_at=data["at"],
+                        )
+                    )
+                    event.update(level=data["level"], message=data["message"])
+                else:
+                    metrics.append(
+                        MetricPoint(
+                            run_id=self.run_id,
+                            step_id=self.step_id,
+                            seq=seq,
+                            key=data["key"],
+                            value=data["value"],
+                            index=data["index"],
+                            created_at=data["at"],
+                        )
+                    )
+                    event.update(key=data["key"], value=data["value"], index=data["index"])
+                event["at"] = data["at"].isoformat()
+                events.append(event)
+            LogEntry.objects.bulk_create(logs)
+            MetricPoint.objects.bulk_create(metrics)
+            if progress is not None:
+                StepRun.objects.filter(pk=self.step_id, status="running").update(progress=progress)
+                events.append(
+                    {
+                        "type": "progress",
+                        "run": self.run_id,
+                        "node": self.node_id,
+                        "seq": first + len(batch) - 1 if batch else current_seq(self.run_id),
+                        "progress": progress,
+                    }
+                )
+        return events
