@@ -51,8 +51,10 @@ lint: $(PY_STAMP) $(NODE_STAMP)
 
 test: lint test-python test-frontend test-e2e
 
+# Reliability tests kill their own workers, so they get a pytest process of their own.
 test-python: $(PY_STAMP)
-	$(WITH_SERVICES) $(BIN)/pytest tests --ignore=tests/e2e
+	$(WITH_SERVICES) $(BIN)/pytest tests --ignore=tests/e2e --ignore=tests/reliability
+	$(WITH_SERVICES) $(BIN)/pytest tests/reliability
 
 test-frontend: $(NODE_STAMP)
 	cd frontend && npm run --silent test

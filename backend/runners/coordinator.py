@@ -437,6 +437,15 @@ def run_cancel(*, run: Run) -> Run:
     return run
 
 
+def _log_reaped(run_id: int, step: StepRun, message: str) -> None:
+    """Tell the step's log why it was restarted or failed."""
+    from backend.runners.events import StepEventBuffer
+
+    buffer = StepEventBuffer(run_id=run_id, step_id=step.pk, node_id=step.node_id)
+    buffer.log(message, "warning")
+    buffer.flush()
+
+
 def reap_expired_leases() -> list[int]:
     """Retry or fail running steps whose lease ran out (their worker died or hung).
 
@@ -463,8 +472,9 @@ def reap_expired_leases() -> list[int]:
                 f"{step.max_attempts}"
             )
             logger.warning("step %s of run %s: %s", step.node_id, run.pk, message)
-            _fail_or_retry(run, step, message, "", retryable=True)
+            outcome = _fail_or_retry(run, step, message, "", retryable=True)
             reaped.append(step_id)
+        _log_reaped(run.pk, step, f"{message}; {'retrying' if outcome == 'queued' else 'failed'}")
     stale = now - timedelta(seconds=max(60.0, 5 * settings.STEP_LEASE_SECONDS))
     for step in StepRun.objects.filter(status=StepStatus.QUEUED, queued_at__lt=stale):
         with transaction.atomic():
