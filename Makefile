@@ -11,7 +11,7 @@ WITH_SERVICES := $(BIN)/python -m backend.devservices exec --
 WORKERS ?= 2
 PORT ?= 8000
 
-.PHONY: run test lint fmt schema install frontend chromium test-python test-frontend test-e2e clean
+.PHONY: run test lint fmt schema bench install frontend chromium test-python test-frontend test-e2e clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -61,6 +61,10 @@ test-frontend: $(NODE_STAMP)
 
 test-e2e: $(PY_STAMP) $(WEB_BUILD) chromium
 	$(WITH_SERVICES) $(BIN)/pytest tests/e2e
+
+# Benchmarks: reported as ratios against a baseline measured in the same run. Never in `test`.
+bench: $(PY_STAMP)
+	$(WITH_SERVICES) $(BIN)/python -m bench.orchestration
 
 fmt: $(PY_STAMP)
 	$(BIN)/ruff check --fix .

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +41,13 @@ from backend.pipelines.selectors import version_get
 from backend.runners.artifacts import default_store
 from backend.runners.blocks import get_block
 from backend.runners.events import emit_statuses, run_status_event, step_status_event
-from backend.runners.graph import Graph, downstream_of, parse_graph, topological_order
+from backend.runners.graph import (
+    Graph,
+    downstream_of,
+    parse_graph,
+    topological_order,
+    version_graph,
+)
 from backend.runners.values_io import StoredValue
 
 logger = logging.getLogger(__name__)
@@ -201,6 +208,8 @@ def _mark_cached(step: StepRun, source: StepRun, now: Any) -> None:
         )
         for a in source.outputs.all()
     )
+    # Successors read this step's outputs in the same pass: drop the prefetched (empty) list.
+    getattr(step, "_prefetched_objects_cache", {}).pop("outputs", None)
     step.status, step.cached_from, step.progress = StepStatus.CACHED, source, 1.0
     step.queued_at = step.started_at = step.finished_at = now
     step.save()
@@ -211,13 +220,14 @@ def _advance(run: Run, graph: Graph | None = None) -> None:
 
     The caller holds the run's row lock.
     """
-    graph = graph or parse_graph(run.version.graph)
+    graph = graph or version_graph(run.version_id, run.version.graph)
     now = timezone.now()
     events: list[dict[str, Any]] = []
     changed = True
     while changed:  # a cached or skipped step may make its successors ready: go round again
         changed = False
-        steps = list(run.steps.select_for_update().order_by("id"))
+        # No step row locks: every status change happens under the run's lock.
+        steps = list(run.steps.prefetch_related("outputs").order_by("id"))
         by_node = {s.node_id: s for s in steps}
         parents: dict[str, list[str]] = {}
         for edge in graph.edges:
@@ -240,7 +250,7 @@ def _advance(run: Run, graph: Graph | None = None) -> None:
                 continue
             events.append(step_status_event(step))
             changed = True
-    _finish_if_done(run, events)
+    _finish_if_done(run, events, [(s.node_id, s.status, s.error_message) for s in steps])
     emit_statuses(run, events)
 
 
@@ -256,8 +266,13 @@ def _dispatch(run: Run, graph: Graph, step: StepRun, by_node: dict[str, StepRun]
     send_step(step)
 
 
-def _finish_if_done(run: Run, events: list[dict[str, Any]]) -> None:
-    statuses = list(run.steps.values_list("node_id", "status", "error_message"))
+def _finish_if_done(
+    run: Run,
+    events: list[dict[str, Any]],
+    statuses: list[tuple[str, str, str]] | None = None,
+) -> None:
+    if statuses is None:
+        statuses = list(run.steps.values_list("node_id", "status", "error_message"))
     if run.is_finished or any(s not in STEP_FINISHED for _, s, _ in statuses):
         return
     failed = [(n, e) for n, s, e in statuses if s == StepStatus.FAILED]
@@ -275,13 +290,20 @@ def _finish_if_done(run: Run, events: list[dict[str, Any]]) -> None:
 
 
 def _locked(step_id: int) -> tuple[Run, StepRun] | None:
-    """Lock the step's run, then the step (always in that order)."""
-    run_id = StepRun.objects.filter(pk=step_id).values_list("run_id", flat=True).first()
-    if run_id is None:
+    """The step with its run's row locked, in one query.
+
+    Only the run row is locked: every change to a run's step statuses happens under it, which
+    is what keeps two finishing steps from dispatching the same successor.
+    """
+    step = (
+        StepRun.objects.select_related("run__version")
+        .select_for_update(of=("run",))
+        .filter(pk=step_id)
+        .first()
+    )
+    if step is None:
         return None
-    run = Run.objects.select_for_update().select_related("version").get(pk=run_id)
-    step = StepRun.objects.select_for_update().get(pk=step_id)
-    return run, step
+    return step.run, step
 
 
 def _lease_deadline() -> Any:
@@ -289,7 +311,7 @@ def _lease_deadline() -> Any:
 
 
 @transaction.atomic
-def step_claim(*, step_id: int, attempt: int, worker: str) -> StepRun | None:
+def step_claim(*, step_id: int, attempt: int, worker: str) -> tuple[Run, StepRun] | None:
     """Take the lease for `attempt` of a queued step; None when the message is stale."""
     locked = _locked(step_id)
     if locked is None:
@@ -309,14 +331,24 @@ def step_claim(*, step_id: int, attempt: int, worker: str) -> StepRun | None:
     step.status, step.worker, step.started_at = StepStatus.RUNNING, worker, now
     step.heartbeat_at, step.lease_expires_at = now, _lease_deadline()
     step.error_message = step.error_traceback = ""
-    step.save()
+    step.save(
+        update_fields=[
+            "status",
+            "worker",
+            "started_at",
+            "heartbeat_at",
+            "lease_expires_at",
+            "error_message",
+            "error_traceback",
+        ]
+    )
     events.append(step_status_event(step, worker=worker))
     if run.status == RunStatus.QUEUED:
         run.status, run.started_at = RunStatus.RUNNING, now
         run.save(update_fields=["status", "started_at"])
         events.append(run_status_event(run))
     emit_statuses(run, events)
-    return step
+    return run, step
 
 
 def step_heartbeat(*, step_id: int, attempt: int) -> bool:
@@ -338,8 +370,19 @@ def _holds_lease(step: StepRun, attempt: int) -> bool:
 
 
 @transaction.atomic
-def step_succeed(*, step_id: int, attempt: int, outputs: dict[str, StoredValue]) -> bool:
-    """Record a step's outputs and send what it made ready; False when the lease was lost."""
+def step_succeed(
+    *,
+    step_id: int,
+    attempt: int,
+    outputs: dict[str, StoredValue],
+    before: Callable[[], object] | None = None,
+) -> bool:
+    """Record a step's outputs and send what it made ready; False when the lease was lost.
+
+    `before` runs first in the same transaction (the executor flushes the step's last logs).
+    """
+    if before is not None:
+        before()
     locked = _locked(step_id)
     if locked is None or not _holds_lease(locked[1], attempt):
         return False
@@ -419,7 +462,7 @@ def step_mark_cancelled(*, step_id: int, attempt: int) -> bool:
 @transaction.atomic
 def run_cancel(*, run: Run) -> Run:
     """Stop a run: queued and pending steps at once, running ones at their next check."""
-    run = Run.objects.select_for_update().select_related("version").get(pk=run.pk)
+    run = Run.objects.select_for_update(of=("self",)).select_related("version").get(pk=run.pk)
     if run.is_finished:
         raise ConflictError(f"run {run.pk} already {run.status}; nothing to cancel", field="run")
     run.cancel_requested = True

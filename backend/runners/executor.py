@@ -32,7 +32,7 @@ from backend.runners.blocks import get_block
 from backend.runners.blocks.base import Block, StepCancelled
 from backend.runners.blocks.values import TrainedModel, lineage_to_json
 from backend.runners.events import StepEventBuffer
-from backend.runners.graph import parse_graph
+from backend.runners.graph import parse_graph, version_graph
 from backend.runners.values_io import StoredValue, load_value, store_value
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ class _Supervisor(threading.Thread):
 
 
 def _load_inputs(run: Run, step: StepRun, store: ArtifactStore) -> dict[str, Any]:
-    graph = parse_graph(run.version.graph)
+    graph = version_graph(run.version_id, run.version.graph)
     inputs: dict[str, Any] = {}
     for edge in graph.edges:
         if edge.target != step.node_id:
@@ -264,10 +264,10 @@ def _format_user_error(exc: Exception) -> str:
 def execute_step(step_id: int, attempt: int) -> str:
     """Run attempt `attempt` of step `step_id`; returns what happened (for the task's log)."""
     close_old_connections()
-    step = coordinator.step_claim(step_id=step_id, attempt=attempt, worker=worker_name())
-    if step is None:
+    claimed = coordinator.step_claim(step_id=step_id, attempt=attempt, worker=worker_name())
+    if claimed is None:
         return "stale"
-    run = Run.objects.select_related("version").get(pk=step.run_id)
+    run, step = claimed
     events = StepEventBuffer(run_id=run.pk, step_id=step.pk, node_id=step.node_id)
     runtime = StepRuntime(config=None, run=run, step=step, events=events, store=default_store())
     supervisor = _Supervisor(runtime)
@@ -304,9 +304,10 @@ def _run_block(runtime: StepRuntime, block_cls: type[Block]) -> str:
         warnings.showwarning = lambda message, category, *a, **k: events.log(
             f"{category.__name__}: {message}", "warning"
         )
-        node = parse_graph(runtime.run.version.graph).node(step.node_id)
+        node = version_graph(runtime.run.version_id, runtime.run.version.graph).node(step.node_id)
         runtime.config = block_cls.parse_config(node.config)
-        runtime.device = detect_device()
+        # Only blocks that want a GPU pay for importing torch to look for one.
+        runtime.device = detect_device() if block_cls.queue == "gpu" else "cpu"
         events.log(
             f"{block_cls.key} v{block_cls.version}, attempt {step.attempt}, on {runtime.device}"
         )

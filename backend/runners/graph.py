@@ -186,6 +186,19 @@ def parse_graph(data: Any) -> Graph:
     return graph
 
 
+_VERSION_GRAPHS: dict[int, Graph] = {}
+
+
+def version_graph(version_id: int, data: Any) -> Graph:
+    """The parsed graph of an immutable pipeline version, parsed once per process."""
+    graph = _VERSION_GRAPHS.get(version_id)
+    if graph is None:
+        if len(_VERSION_GRAPHS) > 512:
+            _VERSION_GRAPHS.clear()
+        graph = _VERSION_GRAPHS[version_id] = parse_graph(data)
+    return graph
+
+
 def topological_order(graph: Graph) -> list[str]:
     """Node ids so that every edge goes forward; ties keep the order nodes are listed in.
 

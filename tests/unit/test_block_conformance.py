@@ -103,7 +103,7 @@ def iris_table() -> Table:
     return Table(frame, target="target", raw_schema=schema_of(frame))
 
 
-def example_input(port_type: str) -> Any:
+def example_input(port_type: str, block: type[Block]) -> Any:
     """A value of `port_type` as an upstream block would hand it over."""
     if port_type == "table":
         return iris_table()
@@ -111,13 +111,13 @@ def example_input(port_type: str) -> Any:
         return {"accuracy": 0.9}
     if port_type == "model" and find_block("train.sklearn") is not None:
         trainer = find_block("train.sklearn")
-        config = trainer.parse_config(trainer.example_configs[0])
+        config = trainer.parse_config(block.example_model_config or trainer.example_configs[0])
         return trainer().run(FakeContext(config), train=iris_table())["model"]
     pytest.skip(f"the battery has no example {port_type} input yet")
 
 
 def input_values(block: type[Block]) -> dict[str, Any]:
-    return {name: example_input(port.type) for name, port in block.inputs.items()}
+    return {name: example_input(port.type, block) for name, port in block.inputs.items()}
 
 
 def output_schema(value: Any) -> TableSchema | None:

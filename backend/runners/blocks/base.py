@@ -120,6 +120,9 @@ class Block:
     #: Configs the conformance battery runs the block with, on the iris sample table (label in
     #: 'target') for table inputs; override when a field is required.
     example_configs: ClassVar[list[dict[str, Any]]] = [{}]
+    #: For blocks with a model input: the train.sklearn config the battery trains it with
+    #: (default: train.sklearn's first example, a classifier).
+    example_model_config: ClassVar[dict[str, Any] | None] = None
 
     class Config(BlockConfig):
         """No configuration."""
