@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+import warnings
 from typing import Any
 
 import pandas as pd
@@ -106,3 +108,20 @@ class Join(Block):
 
     def run(self, ctx: StepContext, left: Table, right: Table) -> dict[str, Any]:
         return {"table": Table(pd.concat([left.frame, right.frame], ignore_index=True))}
+
+
+@register_block
+class Noisy(Block):
+    """Write through Python logging and warnings instead of ctx.log."""
+
+    key = "feature.test_noisy"
+    title = "Noisy"
+    family = "feature"
+    inputs = {"table": TABLE}
+    outputs = {"table": TABLE}
+
+    def run(self, ctx: StepContext, table: Table) -> dict[str, Any]:
+        logging.getLogger("user.code").info("hello from logging")
+        logging.getLogger("user.code").error("an error from logging")
+        warnings.warn("this option is deprecated", DeprecationWarning, stacklevel=1)
+        return {"table": table}

@@ -233,3 +233,59 @@ def test_invalid_graph_is_refused_before_anything_runs(
     body = response.json()
     assert body["errors"][0]["node"] == "a" and body["errors"][0]["port"] == "table"
     assert not Run.objects.exists()
+
+
+def test_python_logging_and_warnings_land_in_the_step_log(
+    team: Team, engine_worker: RunningWorker
+) -> None:
+    graph = {
+        "nodes": [node("src", "ingest.test_chatter"), node("noisy", "feature.test_noisy")],
+        "edges": [edge("src", "noisy")],
+    }
+
+    run = wait_for_run(start(team, graph))
+
+    assert run.status == "succeeded", run.error
+    logs = set(
+        LogEntry.objects.filter(step__node_id="noisy", run=run).values_list("level", "message")
+    )
+    assert ("info", "user.code: hello from logging") in logs
+    assert ("error", "user.code: an error from logging") in logs
+    assert ("warning", "DeprecationWarning: this option is deprecated") in logs
+
+
+def test_torch_block_trains_on_cpu_with_metrics_per_epoch(
+    team: Team, engine_worker: RunningWorker
+) -> None:
+    graph = {
+        "nodes": [
+            node("iris", "ingest.sample", name="iris"),
+            node("split", "feature.split", seed=0),
+            node("scale", "feature.scale"),
+            node("mlp", "train.torch_mlp", epochs=30, hidden_layers=[16], learning_rate=0.01),
+            node("evaluate", "evaluate.classification"),
+        ],
+        "edges": [
+            edge("iris", "split"),
+            edge("split", "scale", "train", "train"),
+            edge("split", "scale", "test", "test"),
+            edge("scale", "mlp", "train", "train"),
+            edge("mlp", "evaluate", "model", "model"),
+            edge("scale", "evaluate", "test", "test"),
+        ],
+    }
+
+    run = wait_for_run(start(team, graph), timeout=180)
+
+    assert run.status == "succeeded", run.error
+    mlp = run.steps.get(node_id="mlp")
+    assert mlp.queue == "gpu" and mlp.progress == 1.0
+    losses = list(
+        MetricPoint.objects.filter(step=mlp, key="loss")
+        .order_by("index")
+        .values_list("index", flat=True)
+    )
+    assert len(losses) == 30 and losses == sorted(losses)
+    assert LogEntry.objects.filter(step=mlp, message__contains="on cpu").exists()
+    accuracy = Artifact.objects.get(step__run=run, step__node_id="evaluate", port="metrics")
+    assert accuracy.metadata["values"]["accuracy"] > 0.8

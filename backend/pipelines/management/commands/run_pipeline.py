@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("workspace", help="workspace slug")
         parser.add_argument("pipeline", help="pipeline id or name")
         parser.add_argument("--wait", action="store_true", help="follow the run until it ends")
-        parser.add_argument("--version", type=int, help="run this version (default: the draft)")
+        parser.add_argument(
+            "--pipeline-version", type=int, help="run this version (default: the draft)"
+        )
         parser.add_argument("--no-cache", action="store_true", help="recompute every step")
         parser.add_argument("--from-node", help="re-run this node and what depends on it")
         parser.add_argument("--user", help="run as this user (default: a workspace owner)")
@@ -38,7 +40,7 @@ class Command(BaseCommand):
             run = coordinator.run_start(
                 pipeline=pipeline,
                 user=self._user(workspace, options.get("user")),
-                version_number=options.get("version"),
+                version_number=options.get("pipeline_version"),
                 use_cache=not options["no_cache"],
                 from_node=options.get("from_node"),
             )

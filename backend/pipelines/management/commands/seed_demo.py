@@ -18,19 +18,64 @@ DEMO_WORKSPACE = "demo"
 EXAMPLE_PIPELINE = "Iris classifier"
 
 
+def _node(node_id: str, block: str, x: int, y: int, label: str, **config: Any) -> dict[str, Any]:
+    return {
+        "id": node_id,
+        "block": block,
+        "config": config,
+        "position": {"x": x, "y": y},
+        "label": label,
+    }
+
+
+def _edge(source: str, source_port: str, target: str, target_port: str) -> dict[str, str]:
+    return {
+        "source": source,
+        "source_port": source_port,
+        "target": target,
+        "target_port": target_port,
+    }
+
+
 def example_graph() -> dict[str, Any]:
-    """The example pipeline: the Iris sample, ready for feature and train blocks."""
+    """Iris -> split -> scale -> random forest -> evaluate -> publish (when accuracy >= 0.9)."""
     return {
         "nodes": [
-            {
-                "id": "iris",
-                "block": "ingest.sample",
-                "config": {"name": "iris"},
-                "position": {"x": 0, "y": 0},
-                "label": "Iris",
-            }
+            _node("iris", "ingest.sample", 0, 80, "Iris", name="iris"),
+            _node("split", "feature.split", 260, 80, "Split", test_size=0.25, seed=0),
+            _node("scale", "feature.scale", 520, 80, "Scale", method="standard"),
+            _node(
+                "forest",
+                "train.sklearn",
+                780,
+                0,
+                "Random forest",
+                algorithm="random_forest",
+                n_estimators=100,
+                seed=0,
+            ),
+            _node("evaluate", "evaluate.classification", 1040, 80, "Evaluate"),
+            _node(
+                "publish",
+                "publish.model",
+                1300,
+                0,
+                "Publish",
+                name="iris-classifier",
+                metric="accuracy",
+                threshold=0.9,
+            ),
         ],
-        "edges": [],
+        "edges": [
+            _edge("iris", "table", "split", "table"),
+            _edge("split", "train", "scale", "train"),
+            _edge("split", "test", "scale", "test"),
+            _edge("scale", "train", "forest", "train"),
+            _edge("forest", "model", "evaluate", "model"),
+            _edge("scale", "test", "evaluate", "test"),
+            _edge("forest", "model", "publish", "model"),
+            _edge("evaluate", "metrics", "publish", "metrics"),
+        ],
     }
 
 
