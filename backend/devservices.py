@@ -169,8 +169,25 @@ def stop(services: Services) -> None:
             if hasattr(server, "cleanup"):
                 server.cleanup()
             else:
-                server.shutdown(save=True, now=False)
+                _stop_redis(server)
     services.embedded.clear()
+
+
+def _stop_redis(server: Any) -> None:
+    """Shut the embedded Redis down (saving its data) and wait until its process is gone."""
+    import psutil
+    import redis
+
+    pid = server.pid
+    with contextlib.suppress(redis.RedisError):
+        server.shutdown(save=True)
+    try:
+        process = psutil.Process(pid)
+        process.wait(timeout=15)
+    except psutil.NoSuchProcess:
+        return
+    except psutil.TimeoutExpired:
+        process.kill()
 
 
 @contextlib.contextmanager
