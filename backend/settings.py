@@ -5,6 +5,7 @@ the defaults point at PostgreSQL and Redis on 127.0.0.1, which is what `make run
 provide (local servers, or the embedded ones that backend.devservices starts).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -39,7 +40,10 @@ CSRF_TRUSTED_ORIGINS = _env_list(
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tributary")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-ARTIFACT_ROOT = Path(os.environ.get("ARTIFACT_ROOT", str(BASE_DIR / "var" / "artifacts")))
+# Where artifacts live: a local folder, or an fsspec URL every worker can reach (s3://bucket/prefix,
+# which needs the `s3` extra). ARTIFACT_STORAGE_OPTIONS: JSON keyword arguments for that filesystem.
+ARTIFACT_ROOT = os.environ.get("ARTIFACT_ROOT", str(BASE_DIR / "var" / "artifacts"))
+ARTIFACT_STORAGE_OPTIONS = json.loads(os.environ.get("ARTIFACT_STORAGE_OPTIONS") or "{}")
 # Largest dataset upload accepted, in bytes; checked before the body is read.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
 
@@ -184,7 +188,9 @@ CELERY_BEAT_SCHEDULE = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # A consumer waits for messages with BZPOPMIN, 5 s at a time; redis-py 8 would cut every
+        # read at 5 s (its new default socket timeout) and end the WebSocket. Give reads longer.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
     }
 }
 
@@ -198,3 +204,12 @@ LOGGING = {
 
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. All off by default, so that `make run` serves plain http on 127.0.0.1; production turns
+# them on (docs/operations.md). Trust X-Forwarded-Proto only behind a proxy that always sets it.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+if _env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

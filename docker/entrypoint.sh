@@ -1,11 +1,13 @@
 #!/bin/sh
 # Chooses what the container runs from its first argument:
-#   web            apply migrations, then serve HTTP and WebSockets with daphne on :8000
+#   web            serve HTTP and WebSockets with daphne on :8000 (run `migrate` first)
+#   migrate        apply database migrations, then exit (once per release, before web and workers)
 #   worker         a Celery worker on $WORKER_QUEUES (default cpu), $WORKER_CONCURRENCY processes
-#   beat           the Celery beat scheduler
-#   manage ARGS    python manage.py ARGS (createsuperuser, shell, migrate, ...)
+#   beat           the Celery beat scheduler (runs the reaper); exactly one per deployment
+#   manage ARGS    python manage.py ARGS (createsuperuser, shell, check --deploy, ...)
 #   anything else  executed as given
-# Extra arguments after web, worker and beat are passed on to daphne or celery.
+# Extra arguments after web, worker and beat are passed on to daphne or celery
+# (e.g. `web --proxy-headers` behind a reverse proxy that sets X-Forwarded-For).
 set -eu
 
 cd /app
@@ -19,8 +21,11 @@ role="$1"
 case "$role" in
     web)
         shift
-        python manage.py migrate --noinput
         exec daphne -b 0.0.0.0 -p 8000 "$@" backend.asgi:application
+        ;;
+    migrate)
+        shift
+        exec python manage.py migrate --noinput "$@"
         ;;
     worker)
         shift

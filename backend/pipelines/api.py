@@ -137,8 +137,8 @@ class DatasetPreviewView(WorkspaceView):
     def get(self, request: Request, slug: str, dataset_id: int) -> Response:
         dataset = selectors.dataset_get(workspace=self.workspace(slug), dataset_id=dataset_id)
         limit = _int_param(request, "limit", PREVIEW_DEFAULT, low=1, high=PREVIEW_MAX)
-        parquet = pq.ParquetFile(default_store().path(dataset.storage_key))
-        batch = next(parquet.iter_batches(batch_size=limit), None)
+        with default_store().open(dataset.storage_key) as handle:
+            batch = next(pq.ParquetFile(handle).iter_batches(batch_size=limit), None)
         frame = batch.to_pandas() if batch is not None else None
         body = preview_rows(frame, limit) if frame is not None else {"columns": [], "rows": []}
         body.update(schema=dataset.schema, row_count=dataset.row_count)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pyarrow.parquet as pq
@@ -146,9 +145,10 @@ class ArtifactPreviewView(WorkspaceView):
         store = default_store()
         if artifact.kind == "table":
             limit = _int_param(request, "limit", PREVIEW_DEFAULT, low=1, high=PREVIEW_MAX)
+            # Only the first row group is read, so a large table (or a remote one) stays cheap.
             with store.open(artifact.digest) as handle:
-                parquet = pq.ParquetFile(io.BytesIO(handle.read()))
-            batch = next(parquet.iter_batches(batch_size=limit), None)
+                parquet = pq.ParquetFile(handle)
+                batch = next(parquet.iter_batches(batch_size=limit), None)
             body = (
                 preview_rows(batch.to_pandas(), limit)
                 if batch is not None
