@@ -20,6 +20,8 @@ export interface ErrorBody {
   node?: string;
   port?: string;
   column?: string;
+  line?: number;
+  row?: number;
   errors?: GraphIssue[];
   fields?: Record<string, string[]>;
 }

@@ -1,8 +1,11 @@
+import { Suspense } from 'react';
 import { Link, Outlet } from 'react-router-dom';
 
 import { useMe } from '../api/auth';
 import { SignOutButton } from '../features/auth/SignOutButton';
+import { WorkspaceNav } from '../features/workspaces/WorkspaceNav';
 import { WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher';
+import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
 
 /** The signed-in frame: header with the workspace switcher and the user, and the page below. */
@@ -28,8 +31,11 @@ export function AppLayout() {
         )}
         <SignOutButton />
       </header>
+      <WorkspaceNav />
       <main id="main" className="app-main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

@@ -91,6 +91,7 @@ describe('sign-in', () => {
         ]),
       },
       'GET /api/v1/workspaces/demo/datasets/': { body: page([]) },
+      'GET /api/v1/workspaces/demo/models/': { body: page([]) },
       'GET /api/v1/workspaces/demo/runs/': {
         status: 403,
         body: {
@@ -110,6 +111,7 @@ describe('sign-in', () => {
     expect(within(switcher).getByRole('option', { selected: true })).toHaveTextContent('Demo');
     expect(await screen.findByText('Churn classifier')).toBeInTheDocument();
     expect(await screen.findByText('No datasets yet')).toBeInTheDocument();
+    expect(await screen.findByText('No models yet')).toBeInTheDocument();
     expect(await screen.findByText('Could not load runs')).toBeInTheDocument();
     expect(screen.getByText('ada', { selector: '.app-header__user' })).toBeInTheDocument();
 

@@ -1,3 +1,5 @@
+import { Link } from 'react-router-dom';
+
 import { useDatasets } from '../../api/workspaces';
 import { Badge } from '../../ui/Badge';
 import { Count, TruncationNote } from '../../ui/Count';
@@ -10,7 +12,17 @@ export function DatasetsSection({ slug }: { slug: string }) {
   const datasets = useDatasets(slug);
 
   return (
-    <Section title="Datasets" meta={<Count value={datasets.data?.count} noun="datasets" />}>
+    <Section
+      title="Datasets"
+      meta={
+        <>
+          <Count value={datasets.data?.count} noun="datasets" />
+          <Link to={`/w/${slug}/datasets`} className="card__action">
+            Upload and browse
+          </Link>
+        </>
+      }
+    >
       <QueryState
         query={datasets}
         noun="datasets"
@@ -42,7 +54,9 @@ export function DatasetsSection({ slug }: { slug: string }) {
                 {page.results.map((dataset) => (
                   <tr key={dataset.id}>
                     <th scope="row">
-                      <span className="cell-title">{dataset.name}</span>
+                      <Link to={`/w/${slug}/datasets?dataset=${dataset.id}`} className="cell-title">
+                        {dataset.name}
+                      </Link>
                       {dataset.original_filename && dataset.original_filename !== dataset.name && (
                         <span className="cell-sub">{dataset.original_filename}</span>
                       )}

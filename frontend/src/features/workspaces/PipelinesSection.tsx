@@ -1,3 +1,5 @@
+import { Link } from 'react-router-dom';
+
 import { usePipelines } from '../../api/workspaces';
 import { Count, TruncationNote } from '../../ui/Count';
 import { QueryState } from '../../ui/QueryState';
@@ -8,7 +10,17 @@ export function PipelinesSection({ slug }: { slug: string }) {
   const pipelines = usePipelines(slug);
 
   return (
-    <Section title="Pipelines" meta={<Count value={pipelines.data?.count} noun="pipelines" />}>
+    <Section
+      title="Pipelines"
+      meta={
+        <>
+          <Count value={pipelines.data?.count} noun="pipelines" />
+          <Link to={`/w/${slug}/pipelines/new`} className="card__action">
+            New pipeline
+          </Link>
+        </>
+      }
+    >
       <QueryState
         query={pipelines}
         noun="pipelines"
@@ -40,7 +52,9 @@ export function PipelinesSection({ slug }: { slug: string }) {
                 {page.results.map((pipeline) => (
                   <tr key={pipeline.id}>
                     <th scope="row">
-                      <span className="cell-title">{pipeline.name}</span>
+                      <Link to={`/w/${slug}/pipelines/${pipeline.id}`} className="cell-title">
+                        {pipeline.name}
+                      </Link>
                       {pipeline.description && (
                         <span className="cell-sub">{pipeline.description}</span>
                       )}

@@ -1,3 +1,5 @@
+import { Link } from 'react-router-dom';
+
 import { usePipelines, useRuns } from '../../api/workspaces';
 import { Count, TruncationNote } from '../../ui/Count';
 import { formatDuration } from '../../ui/format';
@@ -12,7 +14,17 @@ export function RunsSection({ slug }: { slug: string }) {
   const pipelineNames = new Map(pipelines.data?.results.map((p) => [p.id, p.name]));
 
   return (
-    <Section title="Runs" meta={<Count value={runs.data?.count} noun="runs" />}>
+    <Section
+      title="Runs"
+      meta={
+        <>
+          <Count value={runs.data?.count} noun="runs" />
+          <Link to={`/w/${slug}/runs`} className="card__action">
+            All runs
+          </Link>
+        </>
+      }
+    >
       <QueryState
         query={runs}
         noun="runs"
@@ -42,7 +54,7 @@ export function RunsSection({ slug }: { slug: string }) {
                 {page.results.map((run) => (
                   <tr key={run.id}>
                     <th scope="row" className="mono">
-                      #{run.id}
+                      <Link to={`/w/${slug}/runs/${run.id}`}>#{run.id}</Link>
                     </th>
                     <td>
                       <span className="cell-title">

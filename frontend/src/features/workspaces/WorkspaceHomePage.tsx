@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useWorkspaces } from '../../api/workspaces';
 import { Badge } from '../../ui/Badge';
 import { DatasetsSection } from './DatasetsSection';
+import { ModelsSection } from './ModelsSection';
 import { PipelinesSection } from './PipelinesSection';
 import { RunsSection } from './RunsSection';
 
@@ -44,6 +45,7 @@ export function WorkspaceHomePage() {
       <div className="two-columns">
         <DatasetsSection slug={slug} />
         <RunsSection slug={slug} />
+        <ModelsSection slug={slug} />
       </div>
     </div>
   );

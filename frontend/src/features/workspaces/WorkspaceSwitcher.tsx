@@ -7,7 +7,7 @@ import { useWorkspaces } from '../../api/workspaces';
 export function WorkspaceSwitcher() {
   const id = useId();
   const navigate = useNavigate();
-  const current = useMatch('/w/:slug')?.params.slug;
+  const current = useMatch('/w/:slug/*')?.params.slug;
   const workspaces = useWorkspaces();
   const list = workspaces.data?.results ?? [];
   const selected = list.some((workspace) => workspace.slug === current) ? current : '';

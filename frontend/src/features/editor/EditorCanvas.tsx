@@ -1,0 +1,287 @@
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  type IsValidConnection,
+  type NodeTypes,
+  type OnConnect,
+  type OnConnectEnd,
+  type OnDelete,
+  type OnEdgesChange,
+  type OnNodeDrag,
+  type OnNodesChange,
+  type SelectionDragHandler,
+} from '@xyflow/react';
+import { useCallback, useRef, useState, type DragEvent } from 'react';
+
+import { checkConnection } from '../../graph/connections';
+import { connectionRequest, type BlockFlowNode, type PortFlowEdge } from '../../graph/flow';
+import type { NodeIssues } from '../../graph/issues';
+import type { Catalogue, Graph, Position } from '../../graph/types';
+import { BLOCK_MIME } from './blockDrag';
+import { BlockNode } from './BlockNode';
+import { useEditorStore } from './useEditorStore';
+import { useEditorStoreApi } from './useEditorStoreApi';
+import { useFlowElements, type Measured } from './useFlowElements';
+import type { GraphEdits } from './useGraphEdits';
+
+const nodeTypes: NodeTypes = { block: BlockNode };
+
+const FIT_VIEW = { padding: 0.2, maxZoom: 1.2 };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_SELECT_KEYS = ['Meta', 'Control', 'Shift'];
+const HINT_MS = 4000;
+const MINIMAP_SIZE = { width: 160, height: 110 };
+
+const FAMILY_COLOURS: Record<string, string> = {
+  ingest: '#1d5fb8',
+  feature: '#0f766e',
+  train: '#7c3aed',
+  evaluate: '#b45309',
+  publish: '#be185d',
+};
+
+/** The ids selected after React Flow's select changes (id -> selected). */
+function applySelect(current: readonly string[], changes: ReadonlyMap<string, boolean>): string[] {
+  const kept = current.filter((id) => changes.get(id) !== false);
+  const added = [...changes].filter(([id, on]) => on && !kept.includes(id)).map(([id]) => id);
+  return [...kept, ...added];
+}
+
+function miniMapColour(node: BlockFlowNode): string {
+  return FAMILY_COLOURS[node.data.spec?.family ?? ''] ?? '#8b96a3';
+}
+
+/** The canvas: blocks and connections, with drop, connect, select, move and delete. */
+export function EditorCanvas({
+  catalogue,
+  issues,
+  edits,
+  readOnly,
+  measured,
+  onMeasure,
+  screenToFlow,
+}: {
+  catalogue: Catalogue;
+  issues: ReadonlyMap<string, NodeIssues>;
+  edits: GraphEdits;
+  readOnly: boolean;
+  measured: ReadonlyMap<string, Measured>;
+  onMeasure: (sizes: ReadonlyMap<string, Measured>) => void;
+  screenToFlow: (point: Position) => Position;
+}) {
+  const store = useEditorStoreApi();
+  const graph = useEditorStore((state) => state.graph);
+  const selection = useEditorStore((state) => state.selection);
+  const { nodes, edges } = useFlowElements(graph, selection, catalogue, issues, measured);
+  const [hint, setHint] = useState<string | null>(null);
+  const hintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const dragStart = useRef<Graph | null>(null);
+  // Fit the view to the graph it opens with; an empty canvas starts at 100% instead.
+  const [fitOnOpen] = useState(() => store.getState().graph.nodes.length > 0);
+
+  const hintText = useRef<string | null>(null);
+
+  const showHint = useCallback((text: string | null, linger = false) => {
+    clearTimeout(hintTimer.current);
+    hintText.current = text;
+    setHint(text);
+    if (text && linger) {
+      hintTimer.current = setTimeout(() => setHint(null), HINT_MS);
+    }
+  }, []);
+
+  const onNodesChange: OnNodesChange<BlockFlowNode> = useCallback(
+    (changes) => {
+      const positions = new Map<string, Position>();
+      const sizes = new Map<string, Measured>();
+      const selected = new Map<string, boolean>();
+      for (const change of changes) {
+        if (change.type === 'position' && change.position) {
+          positions.set(change.id, change.position);
+        } else if (change.type === 'dimensions' && change.dimensions) {
+          sizes.set(change.id, change.dimensions);
+        } else if (change.type === 'select') {
+          selected.set(change.id, change.selected);
+        }
+      }
+      if (selected.size > 0) {
+        const { selection } = store.getState();
+        store.setSelection({ ...selection, nodes: applySelect(selection.nodes, selected) });
+      }
+      if (positions.size > 0 && !readOnly) {
+        edits.move(positions);
+      }
+      if (sizes.size > 0) {
+        onMeasure(sizes);
+      }
+    },
+    [edits, onMeasure, readOnly, store],
+  );
+
+  const onEdgesChange: OnEdgesChange<PortFlowEdge> = useCallback(
+    (changes) => {
+      const selected = new Map<string, boolean>();
+      for (const change of changes) {
+        if (change.type === 'select') {
+          selected.set(change.id, change.selected);
+        }
+      }
+      if (selected.size > 0) {
+        const { selection } = store.getState();
+        store.setSelection({ ...selection, edges: applySelect(selection.edges, selected) });
+      }
+    },
+    [store],
+  );
+
+  const onDragStart: OnNodeDrag<BlockFlowNode> = useCallback(() => {
+    dragStart.current = store.getState().graph;
+  }, [store]);
+
+  const onDragStop: OnNodeDrag<BlockFlowNode> = useCallback(() => {
+    if (dragStart.current) {
+      edits.commitMove(dragStart.current);
+      dragStart.current = null;
+    }
+  }, [edits]);
+
+  const onSelectionDragStart: SelectionDragHandler<BlockFlowNode> = useCallback(() => {
+    dragStart.current = store.getState().graph;
+  }, [store]);
+
+  const onSelectionDragStop: SelectionDragHandler<BlockFlowNode> = useCallback(() => {
+    if (dragStart.current) {
+      edits.commitMove(dragStart.current);
+      dragStart.current = null;
+    }
+  }, [edits]);
+
+  const isValidConnection: IsValidConnection<PortFlowEdge> = useCallback(
+    (connection) => {
+      const request = connectionRequest(connection);
+      if (!request) {
+        return false;
+      }
+      const check = checkConnection(store.getState().graph, catalogue, request);
+      showHint(check.ok ? null : check.reason);
+      return check.ok;
+    },
+    [store, catalogue, showHint],
+  );
+
+  const onConnect: OnConnect = useCallback(
+    (connection) => {
+      const request = connectionRequest(connection);
+      if (request) {
+        const result = edits.connect(request);
+        showHint(result.ok ? null : result.reason, true);
+      }
+    },
+    [edits, showHint],
+  );
+
+  const onConnectEnd: OnConnectEnd = useCallback(
+    (_event, state) => {
+      if (state.isValid === false && state.toHandle) {
+        showHint(hintText.current, true);
+      } else {
+        showHint(null);
+      }
+    },
+    [showHint],
+  );
+
+  const onDelete: OnDelete<BlockFlowNode, PortFlowEdge> = useCallback(
+    ({ nodes: gone, edges: cut }) => {
+      edits.remove(
+        gone.map((node) => node.id),
+        cut.map((edge) => edge.id),
+      );
+    },
+    [edits],
+  );
+
+  const onDragOver = useCallback(
+    (event: DragEvent<HTMLDivElement>) => {
+      if (!readOnly && event.dataTransfer.types.includes(BLOCK_MIME)) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+      }
+    },
+    [readOnly],
+  );
+
+  const onDrop = useCallback(
+    (event: DragEvent<HTMLDivElement>) => {
+      const key = event.dataTransfer.getData(BLOCK_MIME);
+      const spec = catalogue.get(key);
+      if (!spec || readOnly) {
+        return;
+      }
+      event.preventDefault();
+      const point = screenToFlow({ x: event.clientX, y: event.clientY });
+      edits.addBlock(spec, { x: point.x - 110, y: point.y - 24 });
+    },
+    [catalogue, edits, readOnly, screenToFlow],
+  );
+
+  return (
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<BlockFlowNode, PortFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStart={onDragStart}
+        onNodeDragStop={onDragStop}
+        onSelectionDragStart={onSelectionDragStart}
+        onSelectionDragStop={onSelectionDragStop}
+        isValidConnection={isValidConnection}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onDelete={onDelete}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        fitView={fitOnOpen}
+        fitViewOptions={FIT_VIEW}
+        minZoom={0.1}
+        maxZoom={2}
+        snapToGrid
+        snapGrid={[10, 10]}
+        aria-label="Pipeline canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+        <Controls showInteractive={false} fitViewOptions={FIT_VIEW} />
+        {graph.nodes.length > 0 && (
+          <MiniMap<BlockFlowNode>
+            pannable
+            zoomable
+            nodeColor={miniMapColour}
+            nodeStrokeWidth={2}
+            style={MINIMAP_SIZE}
+            ariaLabel="Minimap"
+          />
+        )}
+      </ReactFlow>
+      {graph.nodes.length === 0 && (
+        <div className="canvas__empty">
+          <p className="canvas__empty-title">This pipeline is empty</p>
+          <p className="muted">
+            {readOnly
+              ? 'Nothing has been added to it yet.'
+              : 'Drag a block from the palette to start, e.g. “Sample dataset”.'}
+          </p>
+        </div>
+      )}
+      <div className="canvas__hint" role="status" aria-live="polite">
+        {hint && <p className="canvas__hint-text">{hint}</p>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,191 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { createMemoryRouter, RouterProvider } from 'react-router-dom';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+import { Providers } from '../../app/Providers';
+import { createQueryClient } from '../../app/queryClient';
+import type { Graph } from '../../graph/types';
+import { BLOCKS } from '../../test/blocks';
+import { mockApi } from '../../test/mockApi';
+import { stubReactFlowBrowser } from '../../test/reactFlow';
+import { EditorPage } from './EditorPage';
+
+const page = <T,>(results: T[]) => ({ count: results.length, next: null, previous: null, results });
+
+const GRAPH: Graph = {
+  nodes: [
+    { id: 'iris', block: 'ingest.sample', config: { name: 'iris' }, position: { x: 0, y: 0 } },
+    {
+      id: 'split',
+      block: 'feature.split',
+      config: { test_size: 0.25 },
+      position: { x: 300, y: 0 },
+      label: 'Holdout',
+    },
+  ],
+  edges: [{ source: 'iris', source_port: 'table', target: 'split', target_port: 'table' }],
+};
+
+function pipeline(revision: number, graph: Graph = GRAPH) {
+  return {
+    id: 7,
+    name: 'Iris classifier',
+    description: '',
+    graph,
+    revision,
+    latest_version: null,
+    created_by: 'ada',
+    created_at: '2025-01-01T00:00:00Z',
+    updated_at: '2025-01-01T00:00:00Z',
+  };
+}
+
+const BASE = '/api/v1/workspaces/demo';
+
+function baseRoutes() {
+  return {
+    'GET /api/v1/workspaces/': {
+      body: page([
+        { id: 1, name: 'Demo', slug: 'demo', role: 'editor', created_at: '2025-01-01T00:00:00Z' },
+      ]),
+    },
+    'GET /api/v1/blocks/': { body: BLOCKS },
+    [`GET ${BASE}/datasets/`]: { body: page([]) },
+    [`POST ${BASE}/pipelines/7/validate/`]: {
+      body: {
+        valid: false,
+        errors: [{ node: 'split', field: 'test_size', message: 'Input should be less than 0.95' }],
+      },
+    },
+  };
+}
+
+function renderEditor() {
+  const router = createMemoryRouter([{ path: '/w/:slug/pipelines/:id', element: <EditorPage /> }], {
+    initialEntries: ['/w/demo/pipelines/7'],
+  });
+  render(
+    <Providers client={createQueryClient()}>
+      <RouterProvider router={router} />
+    </Providers>,
+  );
+  return router;
+}
+
+beforeEach(() => {
+  document.cookie = 'csrftoken=tok';
+  stubReactFlowBrowser();
+});
+
+describe('the editor page', () => {
+  it('shows the palette by family, the blocks with their titles and handles, and problems', async () => {
+    mockApi({ ...baseRoutes(), [`GET ${BASE}/pipelines/7/`]: { body: pipeline(3) } });
+    renderEditor();
+
+    const palette = await screen.findByRole('complementary', { name: 'Blocks' });
+    expect(
+      within(palette)
+        .getAllByRole('heading', { level: 3 })
+        .map((h) => h.textContent),
+    ).toEqual(['Ingest', 'Features', 'Train', 'Evaluate', 'Publish']);
+    const item = within(palette).getByRole('button', { name: 'Sample dataset' });
+    expect(item).toHaveAttribute('draggable', 'true');
+    expect(item).toHaveAccessibleDescription(/A bundled sample dataset/);
+    fireEvent.change(within(palette).getByLabelText('Search blocks'), {
+      target: { value: 'one-hot' },
+    });
+    expect(
+      within(palette)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['One-hot encode']);
+
+    expect(
+      await screen.findByText('Train/test split', { selector: '.block-node__title' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Holdout', { selector: '.block-node__label' })).toBeInTheDocument();
+    expect(screen.getByTestId('handle-iris-out-table')).toBeInTheDocument();
+    expect(screen.getByTestId('handle-split-in-table')).toBeInTheDocument();
+    expect(screen.getByTestId('handle-split-out-test')).toBeInTheDocument();
+
+    const problems = screen.getByRole('region', { name: /Problems/ });
+    expect(await within(problems).findByText('Input should be less than 0.95')).toBeInTheDocument();
+    expect(screen.getByTestId('validation-status')).toHaveTextContent('1 problem');
+    expect(screen.getByRole('img', { name: '1 problem' })).toBeInTheDocument();
+
+    fireEvent.click(within(problems).getByRole('button', { name: /Holdout/ }));
+    const settings = screen.getByRole('complementary', { name: 'Block settings' });
+    expect(within(settings).getByRole('heading', { name: 'Train/test split' })).toBeInTheDocument();
+    expect(within(settings).getByLabelText('Test Size')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('autosaves edits with the revision, undoes them, and reports a conflict', async () => {
+    const saves: { revision: number; graph: Graph }[] = [];
+    let conflict = false;
+    mockApi({
+      ...baseRoutes(),
+      [`GET ${BASE}/pipelines/7/`]: () => ({ body: pipeline(conflict ? 9 : 3) }),
+      [`PATCH ${BASE}/pipelines/7/`]: (init) => {
+        const body = JSON.parse(String(init.body)) as { revision: number; graph: Graph };
+        saves.push(body);
+        if (conflict) {
+          return {
+            status: 409,
+            body: { message: 'stale revision', code: 'conflict', field: 'revision' },
+          };
+        }
+        return { body: pipeline(body.revision + 1, body.graph) };
+      },
+    });
+    renderEditor();
+
+    fireEvent.click(
+      await screen.findByText('Train/test split', { selector: '.block-node__title' }),
+    );
+    const settings = screen.getByRole('complementary', { name: 'Block settings' });
+    const seed = within(settings).getByLabelText('Seed');
+    fireEvent.focus(seed);
+    fireEvent.change(seed, { target: { value: '42' } });
+
+    await waitFor(() => expect(saves).toHaveLength(1), { timeout: 3000 });
+    expect(saves[0]?.revision).toBe(3);
+    expect(saves[0]?.graph.nodes[1]?.config).toEqual({ test_size: 0.25, seed: 42 });
+    await waitFor(() =>
+      expect(document.querySelector('.save-state')?.textContent).toBe('All changes saved'),
+    );
+
+    fireEvent.blur(seed);
+    act(() => {
+      fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
+    });
+    expect(within(settings).getByLabelText('Seed')).toHaveValue(null);
+    await waitFor(() => expect(saves).toHaveLength(2), { timeout: 3000 });
+    expect(saves[1]?.revision).toBe(4);
+    expect(saves[1]?.graph.nodes[1]?.config).toEqual({ test_size: 0.25 });
+
+    conflict = true;
+    act(() => {
+      fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true, shiftKey: true });
+    });
+    const banner = await screen.findByRole('alert', {}, { timeout: 3000 });
+    expect(banner).toHaveTextContent('Someone else saved this pipeline');
+    expect(screen.getByText('Not saved: conflict')).toBeInTheDocument();
+
+    fireEvent.click(within(banner).getByRole('button', { name: 'Reload' }));
+    expect(await screen.findByText('Reloaded the latest saved draft.')).toBeInTheDocument();
+    expect(screen.queryByText('Someone else saved this pipeline')).not.toBeInTheDocument();
+    expect(screen.getByText('All changes saved')).toBeInTheDocument();
+  });
+
+  it('says when the pipeline does not exist', async () => {
+    mockApi({
+      ...baseRoutes(),
+      [`GET ${BASE}/pipelines/7/`]: {
+        status: 404,
+        body: { message: 'Not found.', code: 'not_found' },
+      },
+    });
+    renderEditor();
+    expect(await screen.findByRole('heading', { name: 'Pipeline not found' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,180 @@
+import { useId } from 'react';
+
+import { nodeName } from '../../graph/connections';
+import type { NodeIssues } from '../../graph/issues';
+import type { Catalogue, GraphNode } from '../../graph/types';
+import { summary } from './BlockPalette';
+import { ConfigForm } from './ConfigForm';
+import { Icon } from './icons';
+import { useDatasetChoices } from './useDatasetChoices';
+import { useEditorStore } from './useEditorStore';
+import type { GraphEdits } from './useGraphEdits';
+import { useNodeColumns } from './useNodeColumns';
+
+function NodeSettings({
+  node,
+  slug,
+  catalogue,
+  issues,
+  edits,
+  readOnly,
+}: {
+  node: GraphNode;
+  slug: string;
+  catalogue: Catalogue;
+  issues: NodeIssues | undefined;
+  edits: GraphEdits;
+  readOnly: boolean;
+}) {
+  const graph = useEditorStore((state) => state.graph);
+  const { choices, sources } = useDatasetChoices(slug);
+  const columns = useNodeColumns(graph, node.id, sources);
+  const labelId = useId();
+  const spec = catalogue.get(node.block);
+  const general = issues?.messages.filter(
+    (message) => !Object.values(issues.fields).some((list) => list.includes(message)),
+  );
+
+  return (
+    <div className="inspector__body">
+      <div className="inspector__heading">
+        <p className={`inspector__family inspector__family--${spec?.family ?? 'unknown'}`}>
+          {spec?.family ?? 'unknown block'}
+        </p>
+        <h2 className="inspector__title">{spec?.title ?? node.block}</h2>
+        <p className="inspector__meta mono">
+          {node.id} · {node.block}
+          {spec && ` v${spec.version}`}
+          {spec?.queue === 'gpu' && ' · GPU'}
+        </p>
+      </div>
+      {spec && <p className="inspector__description">{summary(spec.description)}</p>}
+      {general && general.length > 0 && (
+        <ul className="inspector__problems" aria-label={`Problems of ${nodeName(node, spec)}`}>
+          {general.map((message) => (
+            <li key={message}>
+              <Icon name="alert" /> {message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="field">
+        <label htmlFor={labelId}>Node label</label>
+        <input
+          id={labelId}
+          type="text"
+          autoComplete="off"
+          placeholder={spec?.title ?? node.block}
+          value={node.label ?? ''}
+          disabled={readOnly}
+          maxLength={200}
+          onChange={(event) => edits.setLabel(node.id, event.target.value)}
+        />
+      </div>
+      {spec ? (
+        <section className="inspector__config" aria-label="Settings">
+          <h3 className="inspector__section-title">Settings</h3>
+          <ConfigForm
+            schema={spec.config_schema}
+            config={node.config}
+            columns={columns}
+            datasets={choices}
+            problems={issues?.fields}
+            readOnly={readOnly}
+            onChange={(key, value) => edits.setConfig(node.id, key, value)}
+          />
+        </section>
+      ) : (
+        <p className="form-error">
+          This server has no block “{node.block}”: delete the node, or replace it with a block from
+          the palette.
+        </p>
+      )}
+      {!readOnly && (
+        <button
+          type="button"
+          className="button button--danger-ghost"
+          onClick={() => edits.remove([node.id])}
+        >
+          <Icon name="trash" /> Delete block
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The right-hand panel: the selected block's settings, or what to do when none is selected. */
+export function NodeInspector({
+  slug,
+  catalogue,
+  issues,
+  edits,
+  readOnly,
+  onCopy,
+}: {
+  slug: string;
+  catalogue: Catalogue;
+  issues: ReadonlyMap<string, NodeIssues>;
+  edits: GraphEdits;
+  readOnly: boolean;
+  onCopy: () => void;
+}) {
+  const selection = useEditorStore((state) => state.selection);
+  const nodes = useEditorStore((state) => state.graph.nodes);
+  const selected = nodes.filter((node) => selection.nodes.includes(node.id));
+  const only = selected.length === 1 ? selected[0] : undefined;
+
+  return (
+    <aside className="inspector" aria-label="Block settings">
+      {only ? (
+        <NodeSettings
+          key={only.id}
+          node={only}
+          slug={slug}
+          catalogue={catalogue}
+          issues={issues.get(only.id)}
+          edits={edits}
+          readOnly={readOnly}
+        />
+      ) : selected.length > 1 ? (
+        <div className="inspector__body">
+          <h2 className="inspector__title">{selected.length} blocks selected</h2>
+          <p className="muted">Drag them together, copy them, or delete them.</p>
+          <div className="inspector__actions">
+            <button type="button" className="button" onClick={onCopy}>
+              <Icon name="copy" /> Copy
+            </button>
+            {!readOnly && (
+              <button
+                type="button"
+                className="button button--danger-ghost"
+                onClick={edits.removeSelection}
+              >
+                <Icon name="trash" /> Delete
+              </button>
+            )}
+          </div>
+        </div>
+      ) : (
+        <div className="inspector__body inspector__body--empty">
+          <h2 className="inspector__title">No block selected</h2>
+          <p className="muted">Select a block on the canvas to edit its settings.</p>
+          <dl className="shortcuts">
+            <dt>Connect</dt>
+            <dd>drag from an output (right) to an input (left)</dd>
+            <dt>Select several</dt>
+            <dd>Shift + drag, or Ctrl/⌘ + click</dd>
+            <dt>Delete</dt>
+            <dd>Delete or Backspace</dd>
+            <dt>Undo / redo</dt>
+            <dd>Ctrl/⌘ + Z, Ctrl/⌘ + Shift + Z</dd>
+            <dt>Copy / paste</dt>
+            <dd>Ctrl/⌘ + C, Ctrl/⌘ + V</dd>
+            <dt>Save a version</dt>
+            <dd>Ctrl/⌘ + S</dd>
+          </dl>
+        </div>
+      )}
+    </aside>
+  );
+}

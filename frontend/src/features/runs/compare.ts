@@ -1,0 +1,133 @@
+/** Two runs side by side: what they were started with and what they measured. */
+
+import type { MetricPoint, PipelineGraph } from '../../api/runTypes';
+
+export interface CompareRow {
+  /** What the row is about, e.g. "train · learning_rate". */
+  group: string;
+  key: string;
+  a: string | null;
+  b: string | null;
+  differs: boolean;
+}
+
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) {
+    return '—';
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  return JSON.stringify(value);
+}
+
+function flatten(prefix: string, value: unknown, into: Map<string, string>) {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0 && prefix) {
+      into.set(prefix, '{}');
+    }
+    for (const [key, inner] of entries) {
+      flatten(prefix ? `${prefix}.${key}` : key, inner, into);
+    }
+    return;
+  }
+  into.set(prefix, formatValue(value));
+}
+
+function graphSettings(graph: PipelineGraph | undefined): Map<string, Map<string, string>> {
+  const byNode = new Map<string, Map<string, string>>();
+  for (const node of graph?.nodes ?? []) {
+    const settings = new Map<string, string>([['block', node.block]]);
+    flatten('', node.config ?? {}, settings);
+    byNode.set(node.id, settings);
+  }
+  return byNode;
+}
+
+function rowsOf(group: string, a: Map<string, string>, b: Map<string, string>): CompareRow[] {
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return keys.map((key) => {
+    const left = a.get(key) ?? null;
+    const right = b.get(key) ?? null;
+    return { group, key, a: left, b: right, differs: left !== right };
+  });
+}
+
+export interface RunSide {
+  parameters: Record<string, unknown>;
+  graph?: PipelineGraph;
+}
+
+/** Run parameters, then every node's block and config, each row marked when the runs differ. */
+export function compareParameters(a: RunSide, b: RunSide): CompareRow[] {
+  const paramsA = new Map<string, string>();
+  const paramsB = new Map<string, string>();
+  flatten('', a.parameters ?? {}, paramsA);
+  flatten('', b.parameters ?? {}, paramsB);
+  const rows = rowsOf('run', paramsA, paramsB);
+
+  const nodesA = graphSettings(a.graph);
+  const nodesB = graphSettings(b.graph);
+  const order = [...nodesA.keys(), ...[...nodesB.keys()].filter((id) => !nodesA.has(id))];
+  for (const node of order) {
+    rows.push(...rowsOf(node, nodesA.get(node) ?? new Map(), nodesB.get(node) ?? new Map()));
+  }
+  return rows;
+}
+
+/** The value each (node, key) ended with: the last scalar, or the value at the last index. */
+export function finalMetrics(points: MetricPoint[]): Map<string, number> {
+  const finals = new Map<string, { index: number; seq: number; value: number }>();
+  for (const point of points) {
+    const id = `${point.node} · ${point.key}`;
+    const index = point.index ?? Number.POSITIVE_INFINITY;
+    const held = finals.get(id);
+    if (!held || index > held.index || (index === held.index && point.seq > held.seq)) {
+      finals.set(id, { index, seq: point.seq, value: point.value });
+    }
+  }
+  return new Map([...finals].map(([id, final]) => [id, final.value]));
+}
+
+export interface MetricCompareRow {
+  metric: string;
+  a: number | null;
+  b: number | null;
+  /** b - a when both have it. */
+  delta: number | null;
+  /** Whether B did better (true), worse (false), or it cannot be told (null). */
+  better: boolean | null;
+}
+
+const LOWER_IS_BETTER = /(loss|error|rmse|mse|mae|mape|logloss|perplexity)$/i;
+const NEITHER = /(^|[_.])(n|n_test|n_train|rows|count|epochs?)$/i;
+
+/** Whether a smaller value of this metric is better (losses, errors); null when neither is. */
+export function lowerIsBetter(key: string): boolean | null {
+  const name = key.split(' · ').pop() ?? key;
+  if (NEITHER.test(name)) {
+    return null;
+  }
+  return LOWER_IS_BETTER.test(name);
+}
+
+export function compareMetrics(a: MetricPoint[], b: MetricPoint[]): MetricCompareRow[] {
+  const finalA = finalMetrics(a);
+  const finalB = finalMetrics(b);
+  const metrics = [...new Set([...finalA.keys(), ...finalB.keys()])].sort();
+  return metrics.map((metric) => {
+    const left = finalA.get(metric) ?? null;
+    const right = finalB.get(metric) ?? null;
+    const delta = left !== null && right !== null ? right - left : null;
+    const lower = lowerIsBetter(metric);
+    return {
+      metric,
+      a: left,
+      b: right,
+      delta,
+      better:
+        delta === null || delta === 0 || lower === null ? null : lower ? delta < 0 : delta > 0,
+    };
+  });
+}

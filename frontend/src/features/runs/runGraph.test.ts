@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+
+import type { PipelineGraph } from '../../api/runTypes';
+import { nodePositions, orderedNodeIds, toFlowEdges, toFlowNodes } from './runGraph';
+import { makeStep } from './testRuns';
+
+const GRAPH: PipelineGraph = {
+  nodes: [
+    { id: 'eval', block: 'evaluate.classification', config: {}, position: { x: 600, y: 0 } },
+    { id: 'load', block: 'ingest.sample', config: {}, position: { x: 0, y: 0 }, label: 'Iris' },
+    { id: 'train', block: 'train.sklearn', config: {}, position: { x: 300, y: 0 } },
+  ],
+  edges: [
+    { source: 'load', source_port: 'table', target: 'train', target_port: 'train' },
+    { source: 'train', source_port: 'model', target: 'eval', target_port: 'model' },
+    { source: 'load', source_port: 'table', target: 'eval', target_port: 'test' },
+  ],
+};
+
+describe('toFlowNodes', () => {
+  it('gives each node its step status, progress and a label', () => {
+    const nodes = toFlowNodes(
+      GRAPH,
+      [
+        makeStep('load', { status: 'succeeded' }),
+        makeStep('train', { status: 'running', progress: 0.4 }),
+      ],
+      new Map([['train.sklearn', 'Train (scikit-learn)']]),
+      'train',
+    );
+    const byId = Object.fromEntries(nodes.map((node) => [node.id, node]));
+
+    expect(byId.load?.data).toMatchObject({ label: 'Iris', status: 'succeeded' });
+    expect(byId.train?.data).toMatchObject({
+      label: 'Train (scikit-learn)',
+      status: 'running',
+      progress: 0.4,
+    });
+    expect(byId.train?.selected).toBe(true);
+    expect(byId.train?.ariaLabel).toBe('Train (scikit-learn): running');
+    expect(byId.eval?.data).toMatchObject({ label: 'eval', status: 'pending' });
+    expect(nodes.every((node) => node.draggable === false && node.connectable === false)).toBe(
+      true,
+    );
+  });
+});
+
+describe('toFlowEdges', () => {
+  it('animates an edge while data flows into a running step', () => {
+    const edges = toFlowEdges(GRAPH, [
+      makeStep('load', { status: 'succeeded' }),
+      makeStep('train', { status: 'running' }),
+    ]);
+    expect(edges.map((edge) => [edge.id, edge.animated])).toEqual([
+      ['load.table->train.train', true],
+      ['train.model->eval.model', false],
+      ['load.table->eval.test', false],
+    ]);
+  });
+});
+
+describe('positions and order', () => {
+  it("keeps the graph's own positions", () => {
+    expect(nodePositions(GRAPH).get('train')).toEqual({ x: 300, y: 0 });
+  });
+
+  it('lays nodes out in columns by depth when their positions overlap', () => {
+    const stacked: PipelineGraph = {
+      ...GRAPH,
+      nodes: GRAPH.nodes.map((node) => ({ ...node, position: { x: 0, y: 0 } })),
+    };
+    const positions = nodePositions(stacked);
+    const xs = ['load', 'train', 'eval'].map((id) => positions.get(id)?.x ?? -1);
+    expect(xs[0]).toBe(0);
+    expect(xs[1]).toBeGreaterThan(xs[0] ?? 0);
+    expect(xs[2]).toBeGreaterThan(xs[1] ?? 0);
+  });
+
+  it('orders nodes upstream first', () => {
+    expect(orderedNodeIds(GRAPH)).toEqual(['load', 'train', 'eval']);
+  });
+});

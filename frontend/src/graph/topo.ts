@@ -1,0 +1,68 @@
+/** Order and reachability in a pipeline graph. */
+
+import type { Graph } from './types';
+
+function successors(graph: Graph): Map<string, string[]> {
+  const next = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) {
+    next.get(edge.source)?.push(edge.target);
+  }
+  return next;
+}
+
+export interface TopologicalOrder {
+  /** Node ids, every node after the ones it reads from; nodes on a cycle are left out. */
+  order: string[];
+  /** Ids of the nodes on or behind a cycle (empty for a DAG). */
+  blocked: string[];
+}
+
+/**
+ * Kahn's algorithm. Ties are broken by the nodes' order in the graph, so the result is stable
+ * for a given graph.
+ */
+export function topologicalOrder(graph: Graph): TopologicalOrder {
+  const next = successors(graph);
+  const indegree = new Map<string, number>(graph.nodes.map((node) => [node.id, 0]));
+  for (const edge of graph.edges) {
+    if (indegree.has(edge.target) && indegree.has(edge.source)) {
+      indegree.set(edge.target, (indegree.get(edge.target) ?? 0) + 1);
+    }
+  }
+  const rank = new Map(graph.nodes.map((node, index) => [node.id, index]));
+  const ready = graph.nodes.filter((node) => indegree.get(node.id) === 0).map((node) => node.id);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
+    const id = ready.shift() as string;
+    order.push(id);
+    for (const target of next.get(id) ?? []) {
+      const left = (indegree.get(target) ?? 0) - 1;
+      indegree.set(target, left);
+      if (left === 0) {
+        ready.push(target);
+      }
+    }
+  }
+  const placed = new Set(order);
+  return { order, blocked: graph.nodes.map((node) => node.id).filter((id) => !placed.has(id)) };
+}
+
+/** Whether following edges from `from` reaches `to` (a node reaches itself). */
+export function hasPath(graph: Graph, from: string, to: string): boolean {
+  const next = successors(graph);
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (id === to) {
+      return true;
+    }
+    if (seen.has(id)) {
+      continue;
+    }
+    seen.add(id);
+    stack.push(...(next.get(id) ?? []));
+  }
+  return false;
+}
