@@ -1,14 +1,19 @@
-"""Admin for everything pipelines store. Versions, finished runs and records are read-only."""
+"""Admin for everything pipelines store. Versions, finished runs and records are read-only;
+a model version's stage changes through the registry service, so it is recorded."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
+from backend.pipelines.api_keys import api_key_revoke
 from backend.pipelines.models import (
     RUN_FINISHED,
+    ApiKey,
     Artifact,
     Dataset,
     LogEntry,
@@ -16,9 +21,12 @@ from backend.pipelines.models import (
     ModelVersion,
     Pipeline,
     PipelineVersion,
+    PredictionLog,
     Run,
+    StageTransition,
     StepRun,
 )
+from backend.pipelines.registry import model_version_set_stage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -166,11 +174,34 @@ class MetricPointAdmin(ReadOnlyAdmin):
     search_fields = ["key"]
 
 
+class StageTransitionInline(admin.TabularInline):
+    """A version's stage history."""
+
+    model = StageTransition
+    extra = 0
+    fields = ["from_stage", "to_stage", "changed_by", "changed_at", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
-    """Registered model versions; the stage is the only thing to change here."""
+    """Registered model versions; the stage is the only thing to change here, and changing it
+    goes through the registry (recorded, one production version per model)."""
 
-    list_display = ["name", "version", "stage", "workspace", "created_at", "stage_changed_at"]
+    list_display = [
+        "name",
+        "version",
+        "stage",
+        "workspace",
+        "created_at",
+        "stage_changed_at",
+        "request_count",
+        "error_count",
+    ]
     list_filter = ["stage", "workspace"]
     search_fields = ["name"]
     readonly_fields = [
@@ -185,7 +216,89 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "stage_changed_at",
+        "stage_changed_by",
+        "request_count",
+        "error_count",
+        "predicted_rows",
+        "last_request_at",
+        "training_stats",
     ]
+    inlines = [StageTransitionInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # versions are registered by the publish block
+
+    def save_model(
+        self, request: HttpRequest, obj: ModelVersion, form: ModelForm, change: bool
+    ) -> None:
+        if change and "stage" in form.changed_data:
+            model_version_set_stage(model_version=obj, stage=obj.stage, user=request.user)
+
+
+@admin.register(StageTransition)
+class StageTransitionAdmin(ReadOnlyAdmin):
+    """Every stage change of every model version."""
+
+    list_display = ["model_version", "from_stage", "to_stage", "changed_by", "changed_at"]
+    list_filter = ["to_stage", "model_version__workspace"]
+    search_fields = ["model_version__name", "reason"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """API keys: shown by prefix (the secret itself is never stored), renamed or revoked here;
+    created through the API, which shows the secret once."""
+
+    list_display = [
+        "name",
+        "prefix",
+        "workspace",
+        "model_name",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["workspace", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "model_name"]
+    fields = [
+        "name",
+        "prefix",
+        "workspace",
+        "model_name",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = [f for f in fields if f != "name"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the API creates keys, and shows the secret once
+
+    @admin.action(description="Revoke the selected API keys")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        keys = [key for key in queryset if key.revoked_at is None]
+        for key in keys:
+            api_key_revoke(api_key=key, user=request.user)
+        self.message_user(request, f"revoked {len(keys)} API key(s)", messages.SUCCESS)
+
+
+@admin.register(PredictionLog)
+class PredictionLogAdmin(ReadOnlyAdmin):
+    """Recent predict requests per model version (capped; the totals are on the version)."""
+
+    list_display = [
+        "model_version",
+        "created_at",
+        "ok",
+        "status",
+        "rows",
+        "latency_ms",
+        "error_code",
+        "api_key",
+    ]
+    list_filter = ["ok", "status", "model_version__workspace"]
+    search_fields = ["model_version__name", "error"]

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -82,6 +83,44 @@ def dataset_create(
     finally:
         if spill is not None:
             spill.close()
+
+
+def dataset_create_from_frame(
+    *, workspace: Workspace, user: AbstractBaseUser | None, frame: pd.DataFrame, name: str
+) -> tuple[Dataset, bool]:
+    """Store a DataFrame made by Tributary (e.g. batch scores) as a Parquet dataset; returns
+    (dataset, created). The same rows stored again return the existing dataset."""
+    with tempfile.NamedTemporaryFile(suffix=".parquet") as parquet:
+        frame.to_parquet(parquet.name, index=False)
+        content_hash = sha256_file(parquet.name)
+        existing = Dataset.objects.filter(workspace=workspace, content_hash=content_hash).first()
+        if existing is not None:
+            return existing, False
+        storage_key, size = default_store().put_file(parquet.name)
+    stats = {s["name"]: s for s in column_stats(frame)}
+    schema = [
+        {"name": col, "dtype": stats[col]["dtype"], "nulls": stats[col]["nulls"]}
+        for col in map(str, frame.columns)
+    ]
+    name = name.strip() or "scores"
+    try:
+        with transaction.atomic():
+            dataset = Dataset.objects.create(
+                workspace=workspace,
+                name=name[:200],
+                original_filename=f"{name[:240]}.parquet",
+                format=Dataset.Format.PARQUET,
+                content_hash=content_hash,
+                storage_key=storage_key,
+                size_bytes=size,
+                row_count=len(frame),
+                schema=schema,
+                preview=preview_rows(frame, PREVIEW_ROWS),
+                created_by=user,
+            )
+    except IntegrityError:
+        return Dataset.objects.get(workspace=workspace, content_hash=content_hash), False
+    return dataset, True
 
 
 def dataset_rename(*, dataset: Dataset, name: str) -> Dataset:

@@ -1,11 +1,13 @@
-"""Routes for the catalogue, datasets, pipelines, versions and runs (under /api/v1/)."""
+"""Routes for the catalogue, datasets, pipelines, versions, runs and models (under /api/v1/)."""
 
 from django.urls import path
 
-from backend.pipelines import api, api_runs
+from backend.pipelines import api, api_models, api_runs
 
 W = "workspaces/<slug:slug>/"
 P = W + "pipelines/<int:pipeline_id>/"
+M = W + "models/<str:name>/"
+MV = M + "versions/<int:version>/"
 
 urlpatterns = [
     path("blocks/", api.BlockCatalogueView.as_view(), name="block-list"),
@@ -46,5 +48,20 @@ urlpatterns = [
         W + "artifacts/<int:artifact_id>/download/",
         api_runs.ArtifactDownloadView.as_view(),
         name="artifact-download",
+    ),
+    path(W + "models/", api_models.ModelListView.as_view(), name="model-list"),
+    path(M + "versions/", api_models.ModelVersionListView.as_view(), name="model-version-list"),
+    path(MV, api_models.ModelVersionDetailView.as_view(), name="model-version-detail"),
+    path(M + "predict/", api_models.ModelPredictView.as_view(), name="model-predict"),
+    path(MV + "score/", api_models.ModelVersionScoreView.as_view(), name="model-version-score"),
+    path(
+        MV + "monitoring/",
+        api_models.ModelVersionMonitoringView.as_view(),
+        name="model-version-monitoring",
+    ),
+    path(MV + "drift/", api_models.ModelVersionDriftView.as_view(), name="model-version-drift"),
+    path(W + "api-keys/", api_models.ApiKeyListView.as_view(), name="api-key-list"),
+    path(
+        W + "api-keys/<int:key_id>/", api_models.ApiKeyDetailView.as_view(), name="api-key-detail"
     ),
 ]

@@ -22,10 +22,12 @@ from rest_framework.test import APIClient
 
 from backend.pipelines import urls as pipeline_urls
 from backend.pipelines.models import (
+    ApiKey,
     Artifact,
     Dataset,
     LogEntry,
     MetricPoint,
+    ModelVersion,
     Pipeline,
     PipelineVersion,
     Run,
@@ -36,6 +38,7 @@ from backend.workspaces import urls as workspace_urls
 from backend.workspaces.models import Membership, Role, Workspace
 from tests.conftest import Team
 from tests.factories import PipelineFactory, PipelineVersionFactory, UserFactory
+from tests.model_factories import register, table_model
 
 WORKSPACE_PREFIX = "workspaces/<slug:slug>/"
 ROLES = [Role.VIEWER, Role.EDITOR, Role.OWNER]
@@ -53,6 +56,8 @@ class World:
     version: PipelineVersion
     run: Run
     artifact: Artifact
+    model_version: ModelVersion
+    api_key: ApiKey
 
     def url(self, name: str) -> str:
         """The URL named `name`, filled with this world's ids."""
@@ -64,6 +69,9 @@ class World:
             "run_id": self.run.pk,
             "artifact_id": self.artifact.pk,
             "username": "editor",
+            "name": self.model_version.name,
+            "version": self.model_version.version,
+            "key_id": self.api_key.pk,
         }
         pattern = ROUTE_PATTERNS[name]
         return reverse(name, kwargs={key: ids[key] for key in pattern.pattern.converters})
@@ -151,6 +159,19 @@ ROUTES = [
     Route("artifact-detail", "GET", Role.VIEWER, 200),
     Route("artifact-preview", "GET", Role.VIEWER, 200),
     Route("artifact-download", "GET", Role.VIEWER, 200, json=False),
+    Route("model-list", "GET", Role.VIEWER, 200),
+    Route("model-version-list", "GET", Role.VIEWER, 200),
+    Route("model-version-detail", "GET", Role.VIEWER, 200),
+    Route("model-version-detail", "PATCH", Role.EDITOR, 200, lambda w: {"stage": "staging"}),
+    # Predicting changes nothing: a viewer may (and so may an API key, see test_models_api).
+    Route("model-predict", "POST", Role.VIEWER, 200, lambda w: {"instances": [{"a": 1}]}),
+    Route("model-version-score", "POST", Role.EDITOR, 201, lambda w: {"dataset": w.dataset.pk}),
+    Route("model-version-monitoring", "GET", Role.VIEWER, 200),
+    Route("model-version-drift", "GET", Role.VIEWER, 200),
+    Route("api-key-list", "GET", Role.VIEWER, 200),
+    Route("api-key-list", "POST", Role.EDITOR, 201, lambda w: {"name": "app", "model": "churn"}),
+    Route("api-key-detail", "GET", Role.VIEWER, 200),
+    Route("api-key-detail", "DELETE", Role.EDITOR, 204),
 ]
 WRITES = [route for route in ROUTES if route.is_write]
 
@@ -194,8 +215,22 @@ def world(team: Team) -> World:
         metadata={"rows": 2},
     )
     UserFactory(username="newbie")  # not a member yet; the add-member write adds them
+    rows = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    model_version = register(
+        team.workspace, table_model(rows, "b"), name="churn", training_rows=rows
+    )
+    api_key = ApiKey.objects.create(
+        workspace=team.workspace, name="app", prefix="trb_00000001", secret_hash="0" * 64
+    )
     return World(
-        team=team, dataset=dataset, pipeline=pipeline, version=version, run=run, artifact=artifact
+        team=team,
+        dataset=dataset,
+        pipeline=pipeline,
+        version=version,
+        run=run,
+        artifact=artifact,
+        model_version=model_version,
+        api_key=api_key,
     )
 
 
@@ -208,6 +243,8 @@ def state() -> dict[str, list[tuple[Any, ...]]]:
         "pipelines": sorted(Pipeline.objects.values_list("id", "name", "revision", "graph")),
         "versions": sorted(PipelineVersion.objects.values_list("id", "pipeline_id", "number")),
         "runs": sorted(Run.objects.values_list("id", "status", "cancel_requested")),
+        "models": sorted(ModelVersion.objects.values_list("id", "stage")),
+        "api_keys": sorted(ApiKey.objects.values_list("id", "revoked_at")),
     }
 
 
