@@ -11,7 +11,7 @@ WITH_SERVICES := $(BIN)/python -m backend.devservices exec --
 WORKERS ?= 2
 PORT ?= 8000
 
-.PHONY: run test lint fmt schema bench install frontend chromium test-python test-frontend test-e2e clean
+.PHONY: run test lint fmt schema schema-check bench install frontend chromium test-python test-frontend test-e2e clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
@@ -48,6 +48,7 @@ lint: $(PY_STAMP) $(NODE_STAMP)
 	$(BIN)/lint-imports
 	$(WITH_SERVICES) $(BIN)/python manage.py makemigrations --check --dry-run
 	cd frontend && npm run --silent lint && npm run --silent typecheck
+	$(MAKE) --no-print-directory schema-check
 
 test: lint test-python test-frontend test-e2e
 
@@ -70,8 +71,16 @@ fmt: $(PY_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-schema: $(PY_STAMP)
-	$(WITH_SERVICES) $(BIN)/python manage.py spectacular --file frontend/openapi.json --format openapi-json --validate
+# The OpenAPI schema, and the frontend's API types generated from it.
+schema: $(PY_STAMP) $(NODE_STAMP)
+	$(BIN)/python manage.py spectacular --file frontend/openapi.json --format openapi-json --validate --fail-on-warn
+	cd frontend && OPENAPI_SCHEMA=openapi.json npm run --silent gen:api
+
+# Fails when the committed API types no longer match the schema (run `make schema`).
+schema-check: schema
+	@git diff --quiet -- frontend/src/api/schema.d.ts || { \
+	  echo "frontend/src/api/schema.d.ts is stale: run 'make schema' and commit it"; \
+	  git --no-pager diff --stat -- frontend/src/api/schema.d.ts; exit 1; }
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var

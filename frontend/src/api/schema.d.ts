@@ -704,7 +704,7 @@ export interface components {
     /** @description An artifact's record. */
     Artifact: {
       readonly id: number;
-      readonly kind: components['schemas']['Kind31bEnum'];
+      readonly kind: components['schemas']['KindEnum'];
       /** @default  */
       readonly port: string;
       readonly step: number | null;
@@ -764,18 +764,13 @@ export interface components {
     /** @description The PSI of one input column and whether it drifted. */
     DriftFeature: {
       name: string;
-      kind: components['schemas']['DriftFeatureKindEnum'];
+      /** @description numeric or categorical */
+      kind: string;
       /** Format: double */
       psi: number | null;
       drift: boolean;
       bins: components['schemas']['DriftBin'][];
     };
-    /**
-     * @description * `numeric` - numeric
-     *     * `categorical` - categorical
-     * @enum {string}
-     */
-    DriftFeatureKindEnum: 'numeric' | 'categorical';
     /**
      * @description * `csv` - CSV
      *     * `parquet` - Parquet
@@ -797,7 +792,7 @@ export interface components {
      *     * `figure` - Figure
      * @enum {string}
      */
-    Kind31bEnum: 'table' | 'model' | 'metrics' | 'figure';
+    KindEnum: 'table' | 'model' | 'metrics' | 'figure';
     /** @description Latency percentiles over the recent requests. */
     Latency: {
       /** Format: double */
@@ -1281,7 +1276,7 @@ export interface components {
     StepOutput: {
       readonly id: number;
       readonly port: string;
-      readonly kind: components['schemas']['Kind31bEnum'];
+      readonly kind: components['schemas']['KindEnum'];
       readonly size_bytes: number;
       readonly digest: string;
     };
