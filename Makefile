@@ -66,6 +66,8 @@ test-e2e: $(PY_STAMP) $(WEB_BUILD) chromium
 # Benchmarks: reported as ratios against a baseline measured in the same run. Never in `test`.
 bench: $(PY_STAMP)
 	$(WITH_SERVICES) $(BIN)/python -m bench.orchestration
+	$(WITH_SERVICES) $(BIN)/python -m bench.log_stream
+	$(WITH_SERVICES) $(BIN)/python -m bench.predict
 
 fmt: $(PY_STAMP)
 	$(BIN)/ruff check --fix .

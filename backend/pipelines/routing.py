@@ -1,5 +1,10 @@
-"""WebSocket routes. The run stream (ws/runs/<id>/) arrives with the live-events work."""
+"""WebSocket routes: a run's live events, and a workspace's status changes."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from backend.pipelines.consumers import RunEventsConsumer, WorkspaceEventsConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/runs/<int:run_id>/", RunEventsConsumer.as_asgi()),
+    path("ws/workspaces/<slug:slug>/", WorkspaceEventsConsumer.as_asgi()),
+]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, QuerySet, Sum
 
 from backend.errors import NotFoundError
@@ -16,7 +22,9 @@ from backend.pipelines.models import (
     PipelineVersion,
     Run,
     Stage,
+    StepRun,
 )
+from backend.runners.events import log_event, metric_event, run_status_event, step_status_event
 from backend.runners.schema import TableSchema
 from backend.workspaces.models import Workspace
 
@@ -114,6 +122,99 @@ def log_list(
 def metric_list(*, run: Run, after: int = 0) -> QuerySet[MetricPoint]:
     """A run's metric points after sequence number `after`."""
     return MetricPoint.objects.filter(run=run, seq__gt=after).select_related("step").order_by("seq")
+
+
+def access_run(*, user: AbstractBaseUser | AnonymousUser, run_id: int) -> Run:
+    """A run of a workspace `user` is a member of (any role), or 404 for everyone else."""
+    run = None
+    if user.is_authenticated:
+        run = Run.objects.filter(pk=run_id, workspace__memberships__user=user).first()
+    if run is None:
+        raise NotFoundError(f"run {run_id} not found in your workspaces", field="run")
+    return run
+
+
+@contextlib.contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """Reads inside see one consistent database snapshot (unless already in a transaction)."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+_LOG_FIELDS = ("seq", "level", "message", "created_at", "step__node_id")
+_METRIC_FIELDS = ("seq", "key", "value", "index", "created_at", "step__node_id")
+
+
+def _log_events(run_id: int, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        log_event(
+            run_id=run_id,
+            node=row["step__node_id"],
+            seq=row["seq"],
+            level=row["level"],
+            message=row["message"],
+            at=row["created_at"],
+        )
+        for row in rows
+    ]
+
+
+def _metric_events(run_id: int, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        metric_event(
+            run_id=run_id,
+            node=row["step__node_id"],
+            seq=row["seq"],
+            key=row["key"],
+            value=row["value"],
+            index=row["index"],
+            at=row["created_at"],
+        )
+        for row in rows
+    ]
+
+
+def run_snapshot(
+    *, run_id: int, log_lines: int = 200, metric_points: int = 10_000
+) -> dict[str, Any]:
+    """A run's live state as of one sequence number: run and step statuses with progress, the
+    last `log_lines` log lines and the latest `metric_points` metric values (oldest first).
+
+    ``seq`` is the run's last sequence number at that moment: every log line and metric value
+    numbered up to it is included (within the limits), none after it. ``earlier_logs`` and
+    ``earlier_metrics`` say whether older entries were left out (``GET .../logs/?after=0``).
+    """
+    with _one_snapshot():
+        run = Run.objects.get(pk=run_id)
+        steps = list(StepRun.objects.filter(run_id=run_id).order_by("id"))
+        logs = LogEntry.objects.filter(run_id=run_id).order_by("-seq").values(*_LOG_FIELDS)
+        newest_logs = list(logs[: log_lines + 1])
+        metrics = MetricPoint.objects.filter(run_id=run_id).order_by("-seq")
+        newest_metrics = list(metrics.values(*_METRIC_FIELDS)[: metric_points + 1])
+    return {
+        **run_status_event(run),
+        "type": "snapshot",
+        "seq": run.last_seq,
+        "steps": [step_status_event(step) for step in steps],
+        "logs": _log_events(run_id, reversed(newest_logs[:log_lines])),
+        "earlier_logs": len(newest_logs) > log_lines,
+        "metrics": _metric_events(run_id, reversed(newest_metrics[:metric_points])),
+        "earlier_metrics": len(newest_metrics) > metric_points,
+    }
+
+
+def run_events_between(*, run_id: int, after: int, upto: int) -> list[dict[str, Any]]:
+    """A run's log and metric events numbered after `after` up to `upto`, in order."""
+    span = {"run_id": run_id, "seq__gt": after, "seq__lte": upto}
+    logs = LogEntry.objects.filter(**span).values(*_LOG_FIELDS)
+    metrics = MetricPoint.objects.filter(**span).values(*_METRIC_FIELDS)
+    events = _log_events(run_id, logs) + _metric_events(run_id, metrics)
+    return sorted(events, key=lambda event: event["seq"])
 
 
 def artifact_get(*, workspace: Workspace, artifact_id: int) -> Artifact:

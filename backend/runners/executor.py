@@ -31,6 +31,7 @@ from backend.runners.artifacts import ArtifactStore, default_store
 from backend.runners.blocks import get_block
 from backend.runners.blocks.base import Block, StepCancelled
 from backend.runners.blocks.values import TrainedModel, lineage_to_json
+from backend.runners.event_writer import shared_writer
 from backend.runners.events import StepEventBuffer
 from backend.runners.graph import parse_graph, version_graph
 from backend.runners.values_io import StoredValue, load_value, store_value
@@ -197,19 +198,32 @@ class _EventLogHandler(logging.Handler):
 
 
 class _Supervisor(threading.Thread):
-    """Flushes events, renews the lease and watches for cancellation while the block runs."""
+    """Flushes events, renews the lease and watches for cancellation while the block runs.
 
-    def __init__(self, runtime: StepRuntime, interval: float = 0.2) -> None:
+    A flush starts `linger` seconds after the first event queued since the last one: soon
+    enough for live viewers, while a chatty block's lines still go out in batches. With nothing
+    to flush it looks at the lease and at `done` every `idle` seconds. Batches go to the
+    process's event writer (backend.runners.event_writer), so that saving them does not take
+    the GIL from the block; not when the step runs inside a transaction (in tests), whose rows
+    another process could not see.
+    """
+
+    def __init__(self, runtime: StepRuntime, linger: float = 0.1, idle: float = 0.2) -> None:
         super().__init__(name=f"step-{runtime.step.pk}-supervisor", daemon=True)
-        self.runtime, self.interval = runtime, interval
+        self.runtime, self.linger, self.idle = runtime, linger, idle
         self.done = threading.Event()
+        if not connection.in_atomic_block:
+            runtime.events.writer = shared_writer()
 
     def run(self) -> None:
+        events = self.runtime.events
         heartbeat_every = settings.STEP_HEARTBEAT_SECONDS
         next_beat = time.monotonic() + heartbeat_every
         try:
-            while not self.done.wait(self.interval):
-                self.runtime.events.flush()
+            while not self.done.is_set():
+                if events.wait(self.idle):
+                    self.done.wait(self.linger)
+                    events.flush(wait=False)
                 if time.monotonic() >= next_beat:
                     next_beat = time.monotonic() + heartbeat_every
                     self._beat()

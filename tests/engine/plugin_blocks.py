@@ -125,3 +125,48 @@ class Noisy(Block):
         logging.getLogger("user.code").error("an error from logging")
         warnings.warn("this option is deprecated", DeprecationWarning, stacklevel=1)
         return {"table": table}
+
+
+def _wait_for(ctx: StepContext, gate: str) -> None:
+    """Wait until the file `gate` exists (a test opens it), 60 s at most."""
+    deadline = time.monotonic() + 60
+    while not os.path.exists(gate):
+        if ctx.cancelled():
+            raise StepCancelled()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"gate {gate} never opened")
+        time.sleep(0.01)
+
+
+@register_block
+class Stream(Block):
+    """Once a gate file exists, log numbered lines (a metric and progress along the way)."""
+
+    key = "ingest.test_stream"
+    title = "Stream"
+    family = "ingest"
+    outputs = {"table": TABLE}
+
+    class Config(BlockConfig):
+        lines: int = Field(10, ge=0)
+        per_second: float = Field(0.0, ge=0)  # 0: as fast as the block can
+        metric_every: int = Field(0, ge=0)
+        gate: str = ""  # start once this file exists
+        hold_at: int = Field(0, ge=0)  # before this line, wait for hold_gate
+        hold_gate: str = ""
+
+    def run(self, ctx: StepContext, **inputs: Any) -> dict[str, Any]:
+        config = ctx.config
+        if config.gate:
+            _wait_for(ctx, config.gate)
+        started = time.monotonic()
+        for i in range(config.lines):
+            if config.hold_gate and i == config.hold_at:
+                _wait_for(ctx, config.hold_gate)
+            ctx.log(f"line {i}")
+            if config.metric_every and i % config.metric_every == 0:
+                ctx.metric("lines", i, i)
+                ctx.progress(i / config.lines)
+            if config.per_second:
+                time.sleep(max(0.0, started + (i + 1) / config.per_second - time.monotonic()))
+        return {"table": Table(pd.DataFrame({"x": [1.0, 2.0]}))}

@@ -14,6 +14,32 @@ from django.core.management.base import BaseCommand
 
 from backend.pipelines.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 
+ASGI_APP = "backend.asgi:application"
+#: The ASGI server. bench/log_stream.py measured uvicorn too: the same latency and CPU per
+#: line, faster one-viewer bursts, slower fan-out to many viewers (docs/live-events.md).
+ASGI_SERVER = "daphne"
+
+
+def asgi_server_command(host: str, port: int, server: str = ASGI_SERVER) -> list[str]:
+    """The command that serves backend.asgi (HTTP and WebSockets) on host:port."""
+    if server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), ASGI_APP]
+    if server == "uvicorn":
+        # Django answers no lifespan events; "off" spares a warning at every start.
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            ASGI_APP,
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+        ]
+    raise ValueError(f"unknown ASGI server {server!r}: use daphne or uvicorn")
+
 
 class Command(BaseCommand):
     """``manage.py runstack``: what `make run` starts, supervised as one process."""
@@ -83,20 +109,7 @@ class Command(BaseCommand):
                 ]
             )
         )
-        children.append(
-            subprocess.Popen(
-                [
-                    python,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    options["host"],
-                    "-p",
-                    str(options["port"]),
-                    "backend.asgi:application",
-                ]
-            )
-        )
+        children.append(subprocess.Popen(asgi_server_command(options["host"], options["port"])))
         return children
 
     def _supervise(self, children: list[subprocess.Popen[bytes]]) -> int:
