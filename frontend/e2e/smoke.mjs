@@ -6,22 +6,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { chromium } from 'playwright-core';
+import { E2EFailure, STEP_TIMEOUT_MS, exitWith, withBrowserPage } from './browser.mjs';
 
-const STEP_TIMEOUT_MS = 15_000;
-const NAVIGATION_TIMEOUT_MS = 30_000;
 const TOTAL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 120_000);
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
-class SmokeFailure extends Error {}
+class SmokeFailure extends E2EFailure {}
 
 function fail(message) {
   throw new SmokeFailure(message);
@@ -41,17 +30,6 @@ let stepNumber = 0;
 function step(message) {
   stepNumber += 1;
   console.log(`[smoke ${String(stepNumber).padStart(2, '0')}] ${message}`);
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new SmokeFailure(`${what} did not finish within ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Collects what must not happen on any page: uncaught errors, console errors, API 5xx. */
@@ -203,39 +181,15 @@ async function main() {
   mkdirSync(env.output, { recursive: true });
 
   step(`launch ${executablePath}`);
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: NAVIGATION_TIMEOUT_MS,
-  });
-  let page;
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
-    await withTimeout(run(page, env), TOTAL_TIMEOUT_MS, 'the smoke test');
-  } catch (error) {
-    if (page) {
-      await page
-        .screenshot({ path: path.join(env.output, 'failure.png'), fullPage: true, timeout: 5_000 })
-        .catch(() => undefined);
-    }
-    throw error;
-  } finally {
-    await withTimeout(browser.close(), 10_000, 'closing the browser').catch(() => undefined);
-  }
+  await withBrowserPage(
+    {
+      executablePath,
+      output: env.output,
+      totalTimeoutMs: TOTAL_TIMEOUT_MS,
+      what: 'the smoke test',
+    },
+    (page) => run(page, env),
+  );
 }
 
-main().then(
-  () => {
-    console.log('[smoke] passed');
-    process.exit(0);
-  },
-  (error) => {
-    const message = error instanceof SmokeFailure ? error.message : (error?.stack ?? String(error));
-    console.error(`[smoke] FAILED: ${message}`);
-    process.exit(1);
-  },
-);
+exitWith('[smoke]', main());
