@@ -1,6 +1,8 @@
 // Browser test of a finished run and the model it published, against a running Tributary:
 // sign in, open the run view, wait for every node to succeed, open the evaluation node's outputs
-// and see the confusion matrix, then predict one row from the model's "try it" form.
+// and see the confusion matrix, predict one row from the model's "try it" form, re-run from the
+// evaluation node with the cache and watch the new run finish with the upstream steps reused,
+// then compare the two runs from the runs list and look at the datasets page.
 //
 // Environment: BASE_URL, E2E_USERNAME, E2E_PASSWORD, E2E_OUTPUT (screenshots),
 // E2E_WORKSPACE_SLUG, E2E_RUN_ID, E2E_MODEL_NAME, E2E_PREDICT_INSTANCE (JSON: one instance
@@ -22,6 +24,7 @@ import {
 const RUN_TIMEOUT_MS = Number(process.env.E2E_RUN_TIMEOUT_MS ?? 180_000);
 const TOTAL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 300_000);
 const FINAL_FAILURES = ['failed', 'skipped', 'cancelled'];
+const DONE = ['succeeded', 'cached'];
 
 function fail(message) {
   throw new E2EFailure(message);
@@ -139,14 +142,18 @@ async function nodeStatuses(page) {
     );
 }
 
-async function waitForRun(page, env) {
-  const url = `${env.baseUrl}/w/${env.slug}/runs/${env.runId}`;
+async function openRun(page, env, runId) {
+  const url = `${env.baseUrl}/w/${env.slug}/runs/${runId}`;
   step(`open the run view ${url}`);
   await page.goto(url, { waitUntil: 'domcontentloaded' });
-  await page.getByRole('heading', { name: new RegExp(`Run #${env.runId}\\b`) }).waitFor();
+}
+
+/** Wait until every node of the run shown is done (succeeded or cached); their statuses. */
+async function waitForRun(page, env, runId) {
+  await page.getByRole('heading', { name: new RegExp(`Run #${runId}\\b`) }).waitFor();
   await page.locator('[data-testid^="run-node-"]').first().waitFor({ state: 'visible' });
 
-  step(`wait up to ${RUN_TIMEOUT_MS} ms for every node to reach data-status="succeeded"`);
+  step(`wait up to ${RUN_TIMEOUT_MS} ms for every node of run ${runId} to succeed`);
   const deadline = Date.now() + RUN_TIMEOUT_MS;
   let last = '';
   for (;;) {
@@ -159,7 +166,7 @@ async function waitForRun(page, env) {
       last = summary;
     }
     const values = Object.values(statuses);
-    if (values.length > 0 && values.every((status) => status === 'succeeded')) {
+    if (values.length > 0 && values.every((status) => DONE.includes(status))) {
       return statuses;
     }
     const broken = Object.entries(statuses).filter(([, status]) => FINAL_FAILURES.includes(status));
@@ -167,12 +174,12 @@ async function waitForRun(page, env) {
       await screenshot(page, env, 'run-view.png');
       const alerts = await page.getByRole('alert').allInnerTexts();
       fail(
-        `run ${env.runId} will not succeed: ${broken.map(([n, s]) => `${n} ${s}`).join(', ')}` +
+        `run ${runId} will not succeed: ${broken.map(([n, s]) => `${n} ${s}`).join(', ')}` +
           (alerts.length ? `\n  shown: ${alerts.join(' | ')}` : ''),
       );
     }
     if (Date.now() > deadline) {
-      fail(`run ${env.runId} did not finish within ${RUN_TIMEOUT_MS} ms: ${summary}`);
+      fail(`run ${runId} did not finish within ${RUN_TIMEOUT_MS} ms: ${summary}`);
     }
     await page.waitForTimeout(500);
   }
@@ -207,6 +214,7 @@ async function openEvaluation(page, env, statuses) {
   // The header is sticky: a full-page picture would draw it over the middle of the page.
   await page.getByRole('region', { name: /^Node / }).scrollIntoViewIfNeeded();
   await screenshot(page, env, 'run-evaluation.png', { fullPage: false });
+  return node;
 }
 
 async function predict(page, env) {
@@ -250,15 +258,84 @@ async function predict(page, env) {
   await screenshot(page, env, 'model-prediction.png');
 }
 
+/** Re-run from `node` with the cache from the run view; the new run's id once it is done. */
+async function rerunFrom(page, env, node) {
+  await openRun(page, env, env.runId);
+  await page.getByRole('heading', { name: new RegExp(`Run #${env.runId}\\b`) }).waitFor();
+  step(`re-run run ${env.runId} from node "${node}", reusing the cache`);
+  await page.getByRole('button', { name: 'Re-run…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Re-run' });
+  await dialog.waitFor({ state: 'visible' });
+  await dialog.getByLabel('Start from').selectOption(node);
+  const cache = dialog.getByLabel('Reuse cached results of unchanged steps');
+  if (!(await cache.isChecked())) {
+    fail('the re-run dialog does not offer the cache by default');
+  }
+  await screenshot(page, env, 'rerun-dialog.png', { fullPage: false });
+  await dialog.getByRole('button', { name: 'Start run' }).click();
+  await page.waitForURL((url) => {
+    const match = url.pathname.match(/\/runs\/(\d+)$/);
+    return match !== null && match[1] !== String(env.runId);
+  });
+  const rerunId = page.url().match(/\/runs\/(\d+)/)[1];
+  const statuses = await waitForRun(page, env, rerunId);
+  const reused = Object.entries(statuses).filter(([, status]) => status === 'cached');
+  if (reused.length === 0) {
+    fail(`run ${rerunId} from "${node}" reused no step: ${JSON.stringify(statuses)}`);
+  }
+  if (statuses[node] !== 'succeeded') {
+    fail(`run ${rerunId} did not run "${node}" again: it is ${statuses[node]}`);
+  }
+  console.log(`[run-e2e]    run ${rerunId} reused ${reused.map(([id]) => id).join(', ')}`);
+  await screenshot(page, env, 'rerun-view.png');
+  return rerunId;
+}
+
+/** Tick both runs in the runs list and open their side-by-side comparison. */
+async function compareRuns(page, env, first, second) {
+  step(`compare runs ${first} and ${second} from the runs list`);
+  await page.goto(`${env.baseUrl}/w/${env.slug}/runs`, { waitUntil: 'domcontentloaded' });
+  await page.getByRole('heading', { name: 'Runs', exact: true }).waitFor();
+  for (const runId of [first, second]) {
+    await page.getByRole('checkbox', { name: `Compare run #${runId}` }).check();
+  }
+  await screenshot(page, env, 'runs.png');
+  await page.getByRole('button', { name: /^Compare/ }).click();
+  await page.getByRole('heading', { name: 'Compare runs' }).waitFor();
+  const metrics = page.getByRole('region', { name: 'Metrics' });
+  await metrics.waitFor({ state: 'visible' });
+  for (const runId of [first, second]) {
+    const link = page.getByRole('link', { name: `Run #${runId}`, exact: true });
+    if ((await link.count()) === 0) {
+      fail(`the comparison does not show run #${runId}`);
+    }
+  }
+  await screenshot(page, env, 'compare.png');
+}
+
+async function datasets(page, env) {
+  step('open the datasets page');
+  await page.goto(`${env.baseUrl}/w/${env.slug}/datasets`, { waitUntil: 'domcontentloaded' });
+  await page.getByRole('heading', { name: 'Datasets', exact: true }).waitFor();
+  await screenshot(page, env, 'datasets.png');
+}
+
 async function run(page, env) {
   const assertNoProblems = watchProblems(page);
   await signIn(page, env);
-  const statuses = await waitForRun(page, env);
+  await openRun(page, env, env.runId);
+  const statuses = await waitForRun(page, env, env.runId);
   await screenshot(page, env, 'run-view.png');
   assertNoProblems();
-  await openEvaluation(page, env, statuses);
+  const evalNode = await openEvaluation(page, env, statuses);
   assertNoProblems();
   await predict(page, env);
+  assertNoProblems();
+  const rerunId = await rerunFrom(page, env, evalNode);
+  assertNoProblems();
+  await compareRuns(page, env, env.runId, rerunId);
+  assertNoProblems();
+  await datasets(page, env);
   assertNoProblems();
 }
 

@@ -1,5 +1,6 @@
 """The whole product in a real browser: build the Iris pipeline by dragging blocks, run it on a
-real worker, watch every node succeed, open the evaluation, and predict from the models page."""
+real worker, watch every node succeed, open the evaluation, predict from the models page, re-run
+from the evaluation with the cache, and compare the two runs."""
 
 from __future__ import annotations
 
@@ -75,5 +76,13 @@ def test_build_run_publish_and_predict_in_the_browser(
             ),
         )
         assert viewer.returncode == 0, f"{viewer.stdout}\n{viewer.stderr}"
+
+    rerun = Run.objects.exclude(pk=run.pk).get(pipeline=run.pipeline)
+    assert rerun.status == "succeeded", rerun.error
+    evaluation = rerun.steps.get(block_key__startswith="evaluate.")
+    assert rerun.parameters["from_node"] == evaluation.node_id
+    statuses = dict(rerun.steps.values_list("node_id", "status"))
+    assert statuses[evaluation.node_id] == "succeeded"
+    assert "cached" in statuses.values(), statuses
     screenshots = sorted(p.name for p in (RESULTS / "run").glob("*.png"))
     assert screenshots, "the run view test saved no screenshots"
