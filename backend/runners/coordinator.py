@@ -40,7 +40,12 @@ from backend.pipelines.models import (
 from backend.pipelines.selectors import version_get
 from backend.runners.artifacts import default_store
 from backend.runners.blocks import get_block
-from backend.runners.events import emit_statuses, run_status_event, step_status_event
+from backend.runners.events import (
+    copy_step_metrics,
+    emit_statuses,
+    run_status_event,
+    step_status_event,
+)
 from backend.runners.graph import (
     Graph,
     downstream_of,
@@ -195,10 +200,10 @@ def _use_cache_for(run: Run, node_id: str) -> bool:
     return bool(run.parameters.get("use_cache", True))
 
 
-def _mark_cached(step: StepRun, source: StepRun, now: Any) -> None:
+def _mark_cached(run: Run, step: StepRun, source: StepRun, now: Any) -> None:
     Artifact.objects.bulk_create(
         Artifact(
-            workspace_id=step.run.workspace_id,
+            workspace_id=run.workspace_id,
             step=step,
             port=a.port,
             kind=a.kind,
@@ -213,6 +218,7 @@ def _mark_cached(step: StepRun, source: StepRun, now: Any) -> None:
     step.status, step.cached_from, step.progress = StepStatus.CACHED, source, 1.0
     step.queued_at = step.started_at = step.finished_at = now
     step.save()
+    copy_step_metrics(run=run, step=step, source=source)
 
 
 def _advance(run: Run, graph: Graph | None = None) -> None:
@@ -259,7 +265,7 @@ def _dispatch(run: Run, graph: Graph, step: StepRun, by_node: dict[str, StepRun]
     step.cache_key = cache_key(step, _config_key(graph, step), inputs)
     source = _cache_hit(run, step.cache_key) if _use_cache_for(run, step.node_id) else None
     if source is not None:
-        _mark_cached(step, source, now)
+        _mark_cached(run, step, source, now)
         return
     step.status, step.attempt, step.queued_at = StepStatus.QUEUED, step.attempt + 1, now
     step.save(update_fields=["status", "attempt", "queued_at", "cache_key"])

@@ -349,6 +349,32 @@ def _persist(batch: Batch) -> list[dict[str, Any]]:
     return events
 
 
+def copy_step_metrics(*, run: Run, step: StepRun, source: StepRun) -> None:
+    """Give a cached step the metric points of the step whose outputs it reuses, so the run's
+    record (metric charts, comparisons) is as complete as if the step had run.
+
+    They become new events of `run`, numbered after its latest and broadcast once the
+    transaction commits. The caller holds the run's lock; ``run.last_seq`` is kept current so
+    that status events stamped after this one follow them.
+    """
+    points = list(source.metrics.order_by("seq").values_list("key", "value", "index", "created_at"))
+    if not points:
+        return
+    first = allocate_seq(run.pk, len(points))
+    run.last_seq = first + len(points) - 1
+    rows, events = [], []
+    for seq, (key, value, index, at) in enumerate(points, start=first):
+        rows.append((run.pk, step.pk, seq, key, value, index, at))
+        events.append(
+            metric_event(
+                run_id=run.pk, node=step.node_id, seq=seq, key=key, value=value, index=index, at=at
+            )
+        )
+    _copy_rows(MetricPoint, _METRIC_COLUMNS, rows)
+    groups = [run_group(run.pk)]
+    transaction.on_commit(lambda: broadcast(groups, events))
+
+
 _LOG_COLUMNS = ("run", "step", "seq", "level", "message", "created_at")
 _METRIC_COLUMNS = ("run", "step", "seq", "key", "value", "index", "created_at")
 

@@ -183,6 +183,19 @@ def test_cache_hit_when_unchanged_and_miss_after_config_change(
     assert cached.outputs.get().digest == first.steps.get(node_id="s").outputs.get().digest
     detail = team.client("viewer").get(team.url(f"runs/{second.pk}/")).json()
     assert detail["steps"][1]["cached_from_run"] == first.pk
+    # A cached step carries the metrics of the step it reused, as events of its own run.
+    measured = MetricPoint.objects.filter(run=first, step__node_id="src")
+    assert measured.exists(), "test_chatter records a metric"
+    copied = MetricPoint.objects.filter(run=second).order_by("seq")
+    fields = ("step__node_id", "key", "value", "index")
+    assert list(copied.values_list(*fields)) == list(measured.order_by("seq").values_list(*fields))
+    second.refresh_from_db()
+    assert [p.seq for p in copied] == list(range(1, copied.count() + 1))
+    assert second.last_seq >= copied.count()
+    listed = team.client("viewer").get(team.url(f"runs/{second.pk}/metrics/?after=0")).json()
+    assert [(m["node"], m["key"]) for m in listed["results"]] == [
+        (node, key) for node, key, _, _ in copied.values_list(*fields)
+    ]
 
     graph["nodes"][1]["config"] = {"seconds": 0.2}
     revision = pipeline.revision
