@@ -64,10 +64,11 @@ test-e2e: $(PY_STAMP) $(WEB_BUILD) chromium
 	$(WITH_SERVICES) $(BIN)/pytest tests/e2e
 
 # Benchmarks: reported as ratios against a baseline measured in the same run. Never in `test`.
-bench: $(PY_STAMP)
+bench: $(PY_STAMP) $(NODE_STAMP) $(WEB_BUILD) chromium
 	$(WITH_SERVICES) $(BIN)/python -m bench.orchestration
 	$(WITH_SERVICES) $(BIN)/python -m bench.log_stream
 	$(WITH_SERVICES) $(BIN)/python -m bench.predict
+	$(WITH_SERVICES) $(BIN)/python -m bench.editor
 
 fmt: $(PY_STAMP)
 	$(BIN)/ruff check --fix .
