@@ -148,6 +148,16 @@ async function openRun(page, env, runId) {
   await page.goto(url, { waitUntil: 'domcontentloaded' });
 }
 
+/** Every node of the run graph is drawn (React Flow hides a node it has no size for). */
+async function expectAllNodesShown(page, runId, nodes) {
+  for (const node of nodes) {
+    await page
+      .getByTestId(`run-node-${node}`)
+      .waitFor({ state: 'visible', timeout: 5_000 })
+      .catch(() => fail(`run ${runId} finished but its node "${node}" is not drawn`));
+  }
+}
+
 /** Wait until every node of the run shown is done (succeeded or cached); their statuses. */
 async function waitForRun(page, env, runId) {
   await page.getByRole('heading', { name: new RegExp(`Run #${runId}\\b`) }).waitFor();
@@ -167,6 +177,7 @@ async function waitForRun(page, env, runId) {
     }
     const values = Object.values(statuses);
     if (values.length > 0 && values.every((status) => DONE.includes(status))) {
+      await expectAllNodesShown(page, runId, Object.keys(statuses));
       return statuses;
     }
     const broken = Object.entries(statuses).filter(([, status]) => FINAL_FAILURES.includes(status));

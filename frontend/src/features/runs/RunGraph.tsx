@@ -7,11 +7,17 @@ import {
   type OnNodesChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 
 import type { PipelineGraph, Step } from '../../api/runTypes';
 import { RunNode } from './RunNode';
-import { toFlowEdges, toFlowNodes, type RunFlowNode } from './runGraph';
+import {
+  toFlowEdges,
+  toFlowNodes,
+  withMeasuredSizes,
+  type NodeSize,
+  type RunFlowNode,
+} from './runGraph';
 
 const nodeTypes: NodeTypes = { run: RunNode };
 
@@ -31,15 +37,18 @@ export function RunGraph({
   selected: string | null;
   onSelect: (node: string) => void;
 }) {
+  const [sizes, setSizes] = useState<ReadonlyMap<string, NodeSize>>(() => new Map());
   const nodes = useMemo(
-    () => toFlowNodes(graph, steps, blockTitles, selected),
-    [graph, steps, blockTitles, selected],
+    () => toFlowNodes(graph, steps, blockTitles, selected, sizes),
+    [graph, steps, blockTitles, selected, sizes],
   );
   const edges = useMemo(() => toFlowEdges(graph, steps), [graph, steps]);
 
-  // Clicking a node, or Enter on a focused one, selects it; that opens its details.
+  // Clicking a node, or Enter on a focused one, selects it; that opens its details. Measured
+  // sizes are kept: without them, the nodes of the next live update would stay hidden.
   const onNodesChange: OnNodesChange<RunFlowNode> = useCallback(
     (changes: NodeChange<RunFlowNode>[]) => {
+      setSizes((known) => withMeasuredSizes(known, changes));
       for (const change of changes) {
         if (change.type === 'select' && change.selected) {
           onSelect(change.id);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PipelineGraph } from '../../api/runTypes';
-import { nodePositions, orderedNodeIds, toFlowEdges, toFlowNodes } from './runGraph';
+import {
+  nodePositions,
+  orderedNodeIds,
+  toFlowEdges,
+  toFlowNodes,
+  withMeasuredSizes,
+} from './runGraph';
 import { makeStep } from './testRuns';
 
 const GRAPH: PipelineGraph = {
@@ -42,6 +48,44 @@ describe('toFlowNodes', () => {
     expect(nodes.every((node) => node.draggable === false && node.connectable === false)).toBe(
       true,
     );
+  });
+});
+
+describe('measured sizes', () => {
+  it('carries the sizes React Flow measured into every new set of nodes', () => {
+    const sizes = withMeasuredSizes(new Map(), [
+      { type: 'dimensions', id: 'load', dimensions: { width: 190, height: 78 } },
+      { type: 'select', id: 'train' },
+    ]);
+    const nodes = toFlowNodes(
+      GRAPH,
+      [makeStep('load', { status: 'running' })],
+      new Map(),
+      null,
+      sizes,
+    );
+    const byId = Object.fromEntries(nodes.map((node) => [node.id, node]));
+
+    expect(byId.load?.measured).toEqual({ width: 190, height: 78 });
+    expect(byId.train?.measured).toBeUndefined();
+  });
+
+  it('keeps the same map when no size changed, so nothing re-renders for it', () => {
+    const sizes = withMeasuredSizes(new Map(), [
+      { type: 'dimensions', id: 'load', dimensions: { width: 190, height: 78 } },
+    ]);
+
+    expect(
+      withMeasuredSizes(sizes, [
+        { type: 'dimensions', id: 'load', dimensions: { width: 190, height: 78 } },
+        { type: 'dimensions', id: 'train' },
+      ]),
+    ).toBe(sizes);
+    expect(
+      withMeasuredSizes(sizes, [
+        { type: 'dimensions', id: 'load', dimensions: { width: 190, height: 96 } },
+      ]).get('load'),
+    ).toEqual({ width: 190, height: 96 });
   });
 });
 

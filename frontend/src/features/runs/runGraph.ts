@@ -86,15 +86,46 @@ export function orderedNodeIds(graph: PipelineGraph): string[] {
     .map((node) => node.id);
 }
 
+/** `sizes` with the measured sizes among `changes` applied; the same map when none differs. */
+export function withMeasuredSizes(
+  sizes: ReadonlyMap<string, NodeSize>,
+  changes: readonly { type: string; id?: string; dimensions?: NodeSize }[],
+): ReadonlyMap<string, NodeSize> {
+  let next: Map<string, NodeSize> | null = null;
+  for (const change of changes) {
+    if (change.type !== 'dimensions' || !change.id || !change.dimensions) {
+      continue;
+    }
+    const { width, height } = change.dimensions;
+    const known = (next ?? sizes).get(change.id);
+    if (known?.width === width && known.height === height) {
+      continue;
+    }
+    next ??= new Map(sizes);
+    next.set(change.id, { width, height });
+  }
+  return next ?? sizes;
+}
+
 export function nodeLabel(node: { id: string; label?: string }, blockTitle?: string): string {
   return node.label?.trim() || blockTitle || node.id;
 }
 
+/** A node's size as React Flow measured it on the page. */
+export type NodeSize = { width: number; height: number };
+
+/**
+ * The canvas nodes of a run. `sizes` are the sizes React Flow measured: every live event makes
+ * new node objects, and React Flow keeps a node hidden until it knows its size, so each new
+ * object must carry the size already measured (a node whose size did not change is not
+ * measured again).
+ */
 export function toFlowNodes(
   graph: PipelineGraph,
   steps: Step[],
   blockTitles: ReadonlyMap<string, string>,
   selected: string | null,
+  sizes: ReadonlyMap<string, NodeSize> = new Map(),
 ): RunFlowNode[] {
   const stepByNode = new Map(steps.map((step) => [step.node_id, step]));
   const positions = nodePositions(graph);
@@ -103,10 +134,12 @@ export function toFlowNodes(
     const blockTitle = blockTitles.get(node.block) ?? node.block;
     const label = nodeLabel(node, blockTitles.get(node.block));
     const status = step?.status ?? 'pending';
+    const size = sizes.get(node.id);
     return {
       id: node.id,
       type: 'run',
       position: positions.get(node.id) ?? { x: 0, y: 0 },
+      ...(size ? { measured: size } : {}),
       selected: node.id === selected,
       draggable: false,
       connectable: false,
