@@ -29,6 +29,7 @@ from backend.pipelines.serving.rows import (
     column_specs,
     parse_rows,
 )
+from backend.runners.blocks.values import TrainedModel
 from backend.runners.modelio import dump_model
 from backend.runners.tables import dtype_name
 from tests.model_factories import DEMO_ROWS, DEMO_SIGNATURE, demo_model
@@ -212,6 +213,42 @@ def test_served_model_predicts_like_the_model(model_file: tuple[str, bytes]) -> 
     rows = DEMO_ROWS.drop(columns="label")
     out = served.predict(served.parse({"instances": rows.to_dict("records")}).frame)
     assert out["predictions"] == demo_model().predict(rows).tolist()
+
+
+class _NaNForMissing:
+    """Answers NaN for a row with a missing value, as a torch network does, instead of raising."""
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        return np.where(features.isna().any(axis=1), np.nan, features.sum(axis=1))
+
+
+def _nan_model() -> ServedModel:
+    signature = [{"name": "a", "dtype": "float64"}, {"name": "b", "dtype": "float64"}]
+    model = TrainedModel(
+        flavor="sklearn",
+        task="regression",
+        estimator=_NaNForMissing(),
+        features=["a", "b"],
+        target="y",
+        signature=signature,
+    )
+    return ServedModel(model, column_specs(signature))
+
+
+def test_a_nan_answer_for_a_missing_value_blames_the_cell() -> None:
+    served = _nan_model()
+    frame = served.parse({"instances": [{"a": 1, "b": 2}, {"a": 1, "b": None}]}).frame
+    with pytest.raises(RowError, match="row 1: column 'b' is null") as caught:
+        served.predict(frame)
+    assert caught.value.place == {"field": "instances", "row": 1, "column": "b"}
+    assert served.predict(frame.iloc[:1])["predictions"] == [3.0]
+
+
+def test_a_non_finite_answer_without_missing_values_is_refused() -> None:
+    served = _nan_model()
+    frame = served.parse({"instances": [{"a": float("inf"), "b": 1}]}).frame
+    with pytest.raises(UserError, match="row 0: the model's answer is not a finite number"):
+        served.predict(frame)
 
 
 # --- drift ----------------------------------------------------------------------------------

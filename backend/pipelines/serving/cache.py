@@ -50,6 +50,14 @@ class ServedModel:
             raise
         except (ValueError, TypeError, KeyError) as exc:
             raise _predict_error(frame, exc) from exc
+        # Some estimators (a torch network) answer NaN for a missing input instead of refusing.
+        bad = _first_non_finite(predicted)
+        if bad is None and proba is not None:
+            bad = _first_non_finite(proba)
+        if bad is not None:
+            raise _predict_error(
+                frame, ValueError(f"row {bad}: the model's answer is not a finite number")
+            )
         out: dict[str, Any] = {"predictions": [json_value(v) for v in predicted.tolist()]}
         if probabilities:
             if proba is None:
@@ -61,6 +69,18 @@ class ServedModel:
             labels = [str(json_value(c)) for c in (model.classes or [])]
             out["probabilities"] = [dict(zip(labels, row, strict=True)) for row in proba.tolist()]
         return out
+
+
+def _first_non_finite(values: np.ndarray) -> int | None:
+    """The first row of a numeric answer holding NaN or an infinity; None when all are finite."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "fc" or array.size == 0:
+        return None
+    bad = ~np.isfinite(array)
+    if bad.ndim > 1:
+        bad = bad.reshape(bad.shape[0], -1).any(axis=1)
+    rows = np.flatnonzero(bad)
+    return int(rows[0]) if rows.size else None
 
 
 def _predict_error(frame: pd.DataFrame, exc: Exception) -> UserError:
