@@ -33,6 +33,9 @@ const ModelsPage = lazy(() =>
 const ModelPage = lazy(() =>
   import('../features/models/ModelPage').then((m) => ({ default: m.ModelPage })),
 );
+const ApiKeysPage = lazy(() =>
+  import('../features/apiKeys/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })),
+);
 
 export const routes: RouteObject[] = [
   {
@@ -54,6 +57,7 @@ export const routes: RouteObject[] = [
       { path: 'w/:slug/runs/:runId', element: <RunViewPage /> },
       { path: 'w/:slug/models', element: <ModelsPage /> },
       { path: 'w/:slug/models/:name', element: <ModelPage /> },
+      { path: 'w/:slug/api-keys', element: <ApiKeysPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -10,6 +10,7 @@ import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
 import { formatMetric } from '../runs/figures';
 import './models.css';
+import { MonitoringSection } from './MonitoringSection';
 import { StageControl } from './StageControl';
 import { TryItForm } from './TryItForm';
 
@@ -97,7 +98,10 @@ function VersionsTable({
   );
 }
 
-/** /w/:slug/models/:name — a model's versions, their stages and metrics, and a form to try it. */
+/**
+ * /w/:slug/models/:name — a model's versions, their stages and metrics, a form to try it, and the
+ * requests and input drift of one version.
+ */
 export function ModelPage() {
   const { slug = '', name = '' } = useParams();
   const versions = useModelVersions(slug, name);
@@ -130,6 +134,7 @@ export function ModelPage() {
         <Section title="Try it" className="try-it-card">
           <TryItForm slug={slug} name={name} versions={list} />
         </Section>
+        <MonitoringSection slug={slug} name={name} versions={list} />
       </div>
     );
   }
@@ -143,6 +148,11 @@ export function ModelPage() {
             <Link to={`/w/${slug}/models`}>Models</Link>
           </p>
           <h1>{name}</h1>
+        </div>
+        <div className="page-header__actions">
+          <Link className="button" to={`/w/${slug}/api-keys?model=${encodeURIComponent(name)}`}>
+            API keys
+          </Link>
         </div>
       </div>
       {body}

@@ -7,6 +7,7 @@ const SECTIONS = [
   { to: '/datasets', label: 'Datasets', end: false },
   { to: '/runs', label: 'Runs', end: false },
   { to: '/models', label: 'Models', end: false },
+  { to: '/api-keys', label: 'API keys', end: false },
 ];
 
 /** The sections of the current workspace, under the header on every /w/:slug page. */
