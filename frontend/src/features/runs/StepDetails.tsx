@@ -85,16 +85,20 @@ export function StepDetails({
               <dt>Duration</dt>
               <dd>{describeDuration(step, now)}</dd>
             </div>
-            <div>
-              <dt>Attempt</dt>
-              <dd>
-                {step.attempt} of {step.max_attempts}
-              </dd>
-            </div>
-            <div>
-              <dt>Queue</dt>
-              <dd>{step.queue}</dd>
-            </div>
+            {step.attempt > 0 && (
+              <div>
+                <dt>Attempt</dt>
+                <dd>
+                  {step.attempt} of {step.max_attempts}
+                </dd>
+              </div>
+            )}
+            {step.attempt > 0 && (
+              <div>
+                <dt>Queue</dt>
+                <dd>{step.queue}</dd>
+              </div>
+            )}
             {step.worker && (
               <div>
                 <dt>Worker</dt>

@@ -44,8 +44,10 @@ export const STEP_STATUS_STYLES: Record<StepStatus, StatusStyle> = {
   },
   cached: {
     label: 'Cached',
-    color: '#0f766e',
-    background: '#e3f4f1',
+    // Blue-violet, well apart from the green of a step that ran: both are fine, but a person
+    // wants to see at a glance which steps this run computed.
+    color: '#5b4fc4',
+    background: '#efedfb',
     tone: 'success',
     description: 'Reused the outputs of an earlier identical step',
   },
