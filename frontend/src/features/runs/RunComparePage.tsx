@@ -1,13 +1,20 @@
 import { useId, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 
-import { isRunActive, usePipelineVersion, useRun, useRunList, useRunMetrics } from '../../api/runs';
+import {
+  isRunActive,
+  useBlockTitles,
+  usePipelineVersion,
+  useRun,
+  useRunList,
+  useRunMetrics,
+} from '../../api/runs';
 import { usePipelines } from '../../api/workspaces';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/Loading';
 import { Section } from '../../ui/Section';
 import { RunStatusBadge } from '../workspaces/RunStatusBadge';
-import { compareMetrics, compareParameters } from './compare';
+import { compareMetrics, compareParameters, nodeNames } from './compare';
 import { describeDuration } from './duration';
 import { formatMetric } from './figures';
 import './runs.css';
@@ -42,6 +49,14 @@ export function RunComparePage() {
     [left.run.data, right.run.data].some((run) => run !== undefined && isRunActive(run.status)),
   );
 
+  const blockTitles = useBlockTitles();
+  const nodeName = useMemo(() => {
+    const names = nodeNames(
+      [left.version.data?.graph, right.version.data?.graph],
+      blockTitles.data ?? new Map<string, string>(),
+    );
+    return (node: string) => names.get(node) ?? node;
+  }, [left.version.data, right.version.data, blockTitles.data]);
   const parameterRows = useMemo(() => {
     if (!left.run.data || !right.run.data) {
       return [];
@@ -49,11 +64,12 @@ export function RunComparePage() {
     return compareParameters(
       { parameters: left.run.data.parameters, graph: left.version.data?.graph },
       { parameters: right.run.data.parameters, graph: right.version.data?.graph },
+      nodeName,
     );
-  }, [left.run.data, right.run.data, left.version.data, right.version.data]);
+  }, [left.run.data, right.run.data, left.version.data, right.version.data, nodeName]);
   const metricRows = useMemo(
-    () => compareMetrics(left.metrics.data ?? [], right.metrics.data ?? []),
-    [left.metrics.data, right.metrics.data],
+    () => compareMetrics(left.metrics.data ?? [], right.metrics.data ?? [], nodeName),
+    [left.metrics.data, right.metrics.data, nodeName],
   );
   const shownParameters = onlyDifferences
     ? parameterRows.filter((row) => row.differs)
@@ -196,9 +212,7 @@ export function RunComparePage() {
                 <tbody>
                   {metricRows.map((row) => (
                     <tr key={row.metric}>
-                      <th scope="row" className="mono">
-                        {row.metric}
-                      </th>
+                      <th scope="row">{row.metric}</th>
                       <td className="num">{formatMetric(row.a)}</td>
                       <td className="num">{formatMetric(row.b)}</td>
                       <td
@@ -257,7 +271,7 @@ export function RunComparePage() {
                       key={`${row.group}:${row.key}`}
                       className={row.differs ? 'row--differs' : undefined}
                     >
-                      <td className="mono">{row.group}</td>
+                      <td>{row.group}</td>
                       <th scope="row" className="mono">
                         {row.key}
                         {row.differs && <span className="visually-hidden"> (differs)</span>}

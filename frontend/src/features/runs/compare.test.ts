@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PipelineGraph } from '../../api/runTypes';
-import { compareMetrics, compareParameters, finalMetrics, lowerIsBetter } from './compare';
+import {
+  compareMetrics,
+  compareParameters,
+  finalMetrics,
+  lowerIsBetter,
+  nodeNames,
+} from './compare';
 import { makeMetric } from './testRuns';
 
 function graph(epochs: number, extra: Record<string, unknown> = {}): PipelineGraph {
@@ -49,6 +55,62 @@ describe('compareParameters', () => {
       b: 'feature.pca',
       differs: true,
     });
+  });
+});
+
+describe('what the comparison leaves out and how it names nodes', () => {
+  it('does not count unset against null, and hides the derived forced_nodes', () => {
+    const withNull = graph(1, { max_depth: null });
+    const rows = compareParameters(
+      { parameters: { from_node: 'train', forced_nodes: ['train'] }, graph: withNull },
+      { parameters: { from_node: 'train', forced_nodes: [] }, graph: graph(1) },
+    );
+
+    expect(rows.find((row) => row.key === 'forced_nodes')).toBeUndefined();
+    expect(rows.find((row) => row.key === 'max_depth')).toMatchObject({
+      a: '—',
+      b: null,
+      differs: false,
+    });
+  });
+
+  it('names nodes by label or block title, telling apart two of the same name', () => {
+    const twoScales = graph(1);
+    twoScales.nodes = twoScales.nodes.map((node) =>
+      node.id === 'load' ? { ...node, label: 'Iris rows' } : node,
+    );
+    twoScales.nodes.push(
+      { id: 'scale', block: 'feature.scale', config: {}, position: { x: 2, y: 0 } },
+      { id: 'scale_2', block: 'feature.scale', config: {}, position: { x: 3, y: 0 } },
+    );
+    const names = nodeNames(
+      [twoScales, undefined],
+      new Map([
+        ['feature.scale', 'Scale'],
+        ['train.torch_mlp', 'Train neural network'],
+      ]),
+    );
+
+    expect(Object.fromEntries(names)).toEqual({
+      load: 'Iris rows',
+      train: 'Train neural network',
+      scale: 'Scale (scale)',
+      scale_2: 'Scale (scale_2)',
+    });
+    const rows = compareParameters(
+      { parameters: {}, graph: twoScales },
+      { parameters: {} },
+      (id) => names.get(id) ?? id,
+    );
+    expect(rows.some((row) => row.group === 'Train neural network' && row.key === 'epochs')).toBe(
+      true,
+    );
+    const metrics = compareMetrics(
+      [makeMetric(1, 'loss', 0.5)],
+      [makeMetric(1, 'loss', 0.4)],
+      (id) => names.get(id) ?? id,
+    );
+    expect(metrics[0]).toMatchObject({ metric: 'Train neural network · loss', better: true });
   });
 });
 

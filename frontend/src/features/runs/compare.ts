@@ -1,6 +1,43 @@
 /** Two runs side by side: what they were started with and what they measured. */
 
 import type { MetricPoint, PipelineGraph } from '../../api/runTypes';
+import { nodeLabel } from './runGraph';
+
+/** How a node is named in the comparison: its label or block title (an id by default). */
+export type NodeName = (node: string) => string;
+
+const byId: NodeName = (node) => node;
+
+/**
+ * Node id -> the name people know it by (its label, else its block's title), across both runs'
+ * graphs; a name two nodes share gets the node id after it, so rows stay apart.
+ */
+export function nodeNames(
+  graphs: readonly (PipelineGraph | undefined)[],
+  blockTitles: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const graph of graphs) {
+    for (const node of graph?.nodes ?? []) {
+      if (!names.has(node.id)) {
+        names.set(node.id, nodeLabel(node, blockTitles.get(node.block)));
+      }
+    }
+  }
+  const uses = new Map<string, number>();
+  for (const name of names.values()) {
+    uses.set(name, (uses.get(name) ?? 0) + 1);
+  }
+  for (const [id, name] of names) {
+    if ((uses.get(name) ?? 0) > 1 && name !== id) {
+      names.set(id, `${name} (${id})`);
+    }
+  }
+  return names;
+}
+
+/** Run parameters the engine derives for itself (from from_node): not a setting anyone chose. */
+const DERIVED_PARAMETERS = new Set(['forced_nodes']);
 
 export interface CompareRow {
   /** What the row is about, e.g. "train · learning_rate". */
@@ -50,7 +87,8 @@ function rowsOf(group: string, a: Map<string, string>, b: Map<string, string>): 
   return keys.map((key) => {
     const left = a.get(key) ?? null;
     const right = b.get(key) ?? null;
-    return { group, key, a: left, b: right, differs: left !== right };
+    // Unset and null read the same ("—"), so they are not a difference.
+    return { group, key, a: left, b: right, differs: (left ?? '—') !== (right ?? '—') };
   });
 }
 
@@ -60,27 +98,36 @@ export interface RunSide {
 }
 
 /** Run parameters, then every node's block and config, each row marked when the runs differ. */
-export function compareParameters(a: RunSide, b: RunSide): CompareRow[] {
+export function compareParameters(a: RunSide, b: RunSide, nodeName: NodeName = byId): CompareRow[] {
   const paramsA = new Map<string, string>();
   const paramsB = new Map<string, string>();
   flatten('', a.parameters ?? {}, paramsA);
   flatten('', b.parameters ?? {}, paramsB);
+  for (const derived of DERIVED_PARAMETERS) {
+    paramsA.delete(derived);
+    paramsB.delete(derived);
+  }
   const rows = rowsOf('run', paramsA, paramsB);
 
   const nodesA = graphSettings(a.graph);
   const nodesB = graphSettings(b.graph);
   const order = [...nodesA.keys(), ...[...nodesB.keys()].filter((id) => !nodesA.has(id))];
   for (const node of order) {
-    rows.push(...rowsOf(node, nodesA.get(node) ?? new Map(), nodesB.get(node) ?? new Map()));
+    rows.push(
+      ...rowsOf(nodeName(node), nodesA.get(node) ?? new Map(), nodesB.get(node) ?? new Map()),
+    );
   }
   return rows;
 }
 
 /** The value each (node, key) ended with: the last scalar, or the value at the last index. */
-export function finalMetrics(points: MetricPoint[]): Map<string, number> {
+export function finalMetrics(
+  points: MetricPoint[],
+  nodeName: NodeName = byId,
+): Map<string, number> {
   const finals = new Map<string, { index: number; seq: number; value: number }>();
   for (const point of points) {
-    const id = `${point.node} · ${point.key}`;
+    const id = `${nodeName(point.node)} · ${point.key}`;
     const index = point.index ?? Number.POSITIVE_INFINITY;
     const held = finals.get(id);
     if (!held || index > held.index || (index === held.index && point.seq > held.seq)) {
@@ -112,9 +159,13 @@ export function lowerIsBetter(key: string): boolean | null {
   return LOWER_IS_BETTER.test(name);
 }
 
-export function compareMetrics(a: MetricPoint[], b: MetricPoint[]): MetricCompareRow[] {
-  const finalA = finalMetrics(a);
-  const finalB = finalMetrics(b);
+export function compareMetrics(
+  a: MetricPoint[],
+  b: MetricPoint[],
+  nodeName: NodeName = byId,
+): MetricCompareRow[] {
+  const finalA = finalMetrics(a, nodeName);
+  const finalB = finalMetrics(b, nodeName);
   const metrics = [...new Set([...finalA.keys(), ...finalB.keys()])].sort();
   return metrics.map((metric) => {
     const left = finalA.get(metric) ?? null;
