@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from backend.errors import ConflictError, NotFoundError, UserError
@@ -20,6 +23,23 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _check_name_free(
+    name: str, members: list[AbstractBaseUser] | QuerySet[Any], exclude: Workspace | None = None
+) -> None:
+    """Refuse a name that a workspace of one of `members` (users or a user query) already has:
+    the switcher lists workspaces by name, and two alike could not be told apart."""
+    same = Workspace.objects.filter(name__iexact=name, memberships__user__in=members)
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    taken = same.first()
+    if taken is not None:
+        raise ConflictError(
+            f"a workspace named '{taken.name}' (/{taken.slug}) is already in your workspaces; "
+            "choose another name",
+            field="name",
+        )
+
+
 @transaction.atomic
 def workspace_create(*, name: str, owner: AbstractBaseUser, slug: str | None = None) -> Workspace:
     """Create a workspace with `owner` as its first owner."""
@@ -33,6 +53,7 @@ def workspace_create(*, name: str, owner: AbstractBaseUser, slug: str | None = N
             )
         if Workspace.objects.filter(slug=slug).exists():
             raise ConflictError(f"workspace slug '{slug}' is taken; choose another", field="slug")
+    _check_name_free(name, [owner])
     workspace = Workspace.objects.create(
         name=name, slug=slug or _unique_slug(name), created_by=owner
     )
@@ -44,6 +65,8 @@ def workspace_update(*, workspace: Workspace, name: str) -> Workspace:
     """Rename a workspace (its slug stays: URLs keep working)."""
     if not name.strip():
         raise UserError("name must not be blank", field="name")
+    members = Membership.objects.filter(workspace=workspace).values("user")
+    _check_name_free(name.strip(), members, exclude=workspace)
     workspace.name = name.strip()
     workspace.save(update_fields=["name"])
     return workspace

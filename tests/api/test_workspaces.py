@@ -106,6 +106,31 @@ def test_create_refuses_bad_input(
     assert Workspace.objects.count() == before
 
 
+def test_a_name_already_in_my_workspaces_is_refused_on_create_and_rename(team: Team) -> None:
+    owner = team.client("owner")
+    response = owner.post(
+        "/api/v1/workspaces/", {"name": team.workspace.name.upper()}, format="json"
+    )
+    assert response.status_code == 409, response.json()
+    assert response.json()["field"] == "name"
+    assert team.workspace.slug in response.json()["message"]
+
+    other = owner.post("/api/v1/workspaces/", {"name": "Other"}, format="json").json()
+    renamed = owner.patch(
+        f"/api/v1/workspaces/{other['slug']}/", {"name": team.workspace.name}, format="json"
+    )
+    assert renamed.status_code == 409 and renamed.json()["field"] == "name"
+    assert Workspace.objects.get(slug=other["slug"]).name == "Other"
+    # Someone with no workspace of that name may use it; renaming to its own name is no change.
+    assert (
+        team.client("outsider")
+        .post("/api/v1/workspaces/", {"name": team.workspace.name}, format="json")
+        .status_code
+        == 201
+    )
+    assert owner.patch(team.url(), {"name": team.workspace.name}, format="json").status_code == 200
+
+
 def test_owner_renames_workspace_and_slug_stays(team: Team) -> None:
     slug = team.workspace.slug
     response = team.client("owner").patch(team.url(), {"name": "Renamed"}, format="json")
