@@ -10,7 +10,6 @@ import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from backend.errors import ConflictError, UserError
 from backend.pipelines.dataset_files import read_upload
@@ -221,13 +220,19 @@ def graph_check(*, workspace: Workspace, graph: Any) -> Graph:
 def version_create(
     *, pipeline: Pipeline, user: AbstractBaseUser | None, message: str = ""
 ) -> PipelineVersion:
-    """Snapshot the draft as the next version; the graph must be able to run."""
+    """Snapshot the draft as the next version; the graph must be able to run and differ from
+    the latest version's (an identical version would only make the history longer)."""
     locked = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
     graph = graph_check(workspace=locked.workspace, graph=locked.graph)
-    last = locked.versions.aggregate(last=Max("number"))["last"] or 0
+    latest = locked.versions.order_by("-number").first()
+    if latest is not None and parse_graph(latest.graph).to_json() == graph.to_json():
+        raise ConflictError(
+            f"nothing changed since version {latest.number}: the draft is the same graph",
+            code="unchanged",
+        )
     return PipelineVersion.objects.create(
         pipeline=locked,
-        number=last + 1,
+        number=(latest.number if latest else 0) + 1,
         graph=graph.to_json(),
         message=message.strip(),
         author=user,

@@ -37,7 +37,7 @@ from backend.runners.artifacts import default_store
 from backend.workspaces import urls as workspace_urls
 from backend.workspaces.models import Membership, Role, Workspace
 from tests.conftest import Team
-from tests.factories import PipelineFactory, PipelineVersionFactory, UserFactory
+from tests.factories import IRIS_GRAPH, PipelineFactory, PipelineVersionFactory, UserFactory
 from tests.model_factories import register, table_model
 
 WORKSPACE_PREFIX = "workspaces/<slug:slug>/"
@@ -193,7 +193,9 @@ def world(team: Team) -> World:
     assert response.status_code == 201, response.json()
     dataset = Dataset.objects.get(pk=response.json()["id"])
     pipeline = PipelineFactory(workspace=team.workspace, name="churn")
-    version = PipelineVersionFactory(pipeline=pipeline, number=1)
+    # Version 1 differs from the draft, so that saving the draft as a version is a real change.
+    first_graph = {"nodes": [{**IRIS_GRAPH["nodes"][0], "config": {"name": "wine"}}], "edges": []}
+    version = PipelineVersionFactory(pipeline=pipeline, number=1, graph=first_graph)
     run = Run.objects.create(
         workspace=team.workspace, pipeline=pipeline, version=version, created_by=team.owner
     )

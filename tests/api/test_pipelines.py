@@ -307,6 +307,10 @@ def test_versions_snapshot_the_draft(team: Team, pipeline: dict[str, Any]) -> No
     assert second["number"] == 2
     assert second["graph"] == edited["graph"]
     assert second["message"] == ""
+    # Saving again with nothing changed would only repeat version 2.
+    again = client.post(detail(team, pipeline, "versions/"), {"message": "same"}, format="json")
+    assert again.status_code == 409, again.json()
+    assert again.json()["code"] == "unchanged" and "version 2" in again.json()["message"]
 
     listed = team.client("viewer").get(detail(team, pipeline, "versions/")).json()
     assert listed["count"] == 2
