@@ -229,6 +229,8 @@ class RunSerializer(serializers.ModelSerializer):
     """A run with its steps."""
 
     created_by = AuthorField()
+    #: Shown beside the pipeline's id so a list never has to look pipelines up by id.
+    pipeline_name = serializers.CharField(source="pipeline.name", read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
     steps = StepRunSerializer(many=True, read_only=True)
 
@@ -237,6 +239,7 @@ class RunSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "pipeline",
+            "pipeline_name",
             "version",
             "status",
             "cancel_requested",

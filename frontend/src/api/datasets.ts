@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 
 import { api } from './client';
+import { useExpandingList, useFullList, useListPage } from './pages';
 import type { CellValue } from './runTypes';
 import type { components } from './schema';
-import type { Page } from './types';
 import { uploadFile, type UploadProgress } from './upload';
 import { workspaceKeys } from './workspaces';
 
@@ -33,26 +33,63 @@ function datasetsPath(slug: string, rest = ''): string {
 }
 
 export const datasetKeys = {
-  list: (slug: string) => [...workspaceKeys.datasets(slug), 'all'] as const,
+  /** Every list of datasets (all of them, a page, the home card's), to refresh them together. */
+  lists: (slug: string) => [...workspaceKeys.datasets(slug), 'list'] as const,
+  all: (slug: string) => [...datasetKeys.lists(slug), 'all'] as const,
+  detail: (slug: string, id: number) => [...workspaceKeys.datasets(slug), id] as const,
   preview: (slug: string, id: number, limit: number) =>
-    [...workspaceKeys.datasets(slug), id, 'preview', limit] as const,
+    [...datasetKeys.detail(slug, id), 'preview', limit] as const,
 };
 
-/** Every dataset of the workspace (up to 500), newest first. */
-export function useDatasetList(slug: string) {
-  return useQuery({
-    queryKey: datasetKeys.list(slug),
-    queryFn: ({ signal }) =>
-      api.get<Page<DatasetDetail>>(datasetsPath(slug, '?page_size=500'), signal),
+const datasetId = (dataset: DatasetDetail) => dataset.id;
+
+/** Every dataset of the workspace, newest first (the editor's dataset picker offers them all). */
+export function useAllDatasets(slug: string) {
+  return useFullList<DatasetDetail>({
+    queryKey: datasetKeys.all(slug),
+    path: datasetsPath(slug),
+    keyOf: datasetId,
   });
 }
 
-/** Reload the dataset lists (this page's and the workspace home's), not the previews. */
+/** One page of the workspace's datasets, newest first. `onPastEnd`: that page is gone. */
+export function useDatasetPage(
+  slug: string,
+  page: number,
+  pageSize: number,
+  onPastEnd?: () => void,
+) {
+  return useListPage<DatasetDetail>({
+    queryKey: datasetKeys.lists(slug),
+    path: datasetsPath(slug),
+    page,
+    pageSize,
+    onPastEnd,
+  });
+}
+
+/** The workspace's latest datasets, `pageSize` more on each fetchNextPage. */
+export function useExpandingDatasets(slug: string, pageSize = 10) {
+  return useExpandingList<DatasetDetail>({
+    queryKey: datasetKeys.lists(slug),
+    path: datasetsPath(slug),
+    pageSize,
+    keyOf: datasetId,
+  });
+}
+
+/** One dataset (null: none), for when it is not among the datasets already loaded. */
+export function useDataset(slug: string, id: number | null) {
+  return useQuery({
+    queryKey: datasetKeys.detail(slug, id ?? 0),
+    queryFn: ({ signal }) => api.get<DatasetDetail>(datasetsPath(slug, `${id}/`), signal),
+    enabled: id !== null,
+  });
+}
+
+/** Reload every list of datasets (this page's, the picker's, the home card's), not the previews. */
 function refreshLists(queryClient: QueryClient, slug: string) {
-  return Promise.all([
-    queryClient.invalidateQueries({ queryKey: datasetKeys.list(slug) }),
-    queryClient.invalidateQueries({ queryKey: workspaceKeys.datasets(slug), exact: true }),
-  ]);
+  return queryClient.invalidateQueries({ queryKey: datasetKeys.lists(slug) });
 }
 
 export function useDatasetPreview(slug: string, id: number, limit = 50) {
@@ -93,7 +130,10 @@ export function useRenameDataset(slug: string) {
   return useMutation({
     mutationFn: ({ id, name }: { id: number; name: string }) =>
       api.patch<DatasetDetail>(datasetsPath(slug, `${id}/`), { name }),
-    onSuccess: () => refreshLists(queryClient, slug),
+    onSuccess: (dataset) => {
+      queryClient.setQueryData(datasetKeys.detail(slug, dataset.id), dataset);
+      return refreshLists(queryClient, slug);
+    },
   });
 }
 
@@ -103,7 +143,7 @@ export function useDeleteDataset(slug: string) {
     mutationFn: (id: number) => api.delete(datasetsPath(slug, `${id}/`)),
     // Not awaited: the caller's onSuccess (closing the panel) runs before the list reloads.
     onSuccess: (_, id) => {
-      queryClient.removeQueries({ queryKey: [...workspaceKeys.datasets(slug), id] });
+      queryClient.removeQueries({ queryKey: datasetKeys.detail(slug, id) });
       void refreshLists(queryClient, slug);
     },
   });

@@ -1,8 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from './client';
+import { useExpandingList, useFullList, useListPage } from './pages';
 import type { components } from './schema';
-import type { Page } from './types';
 import { workspaceKeys } from './workspaces';
 
 type Schemas = components['schemas'];
@@ -38,6 +38,7 @@ export type PredictResponse = Schemas['PredictResponse'];
 export const STAGES: Stage[] = ['none', 'staging', 'production', 'archived'];
 
 export const modelKeys = {
+  /** Everything about the workspace's models; on its own, the whole list of them. */
   all: (slug: string) => [...workspaceKeys.all, slug, 'models'] as const,
   versions: (slug: string, name: string) => [...modelKeys.all(slug), name, 'versions'] as const,
 };
@@ -50,19 +51,45 @@ function modelPath(slug: string, name: string, rest: string): string {
   return modelsPath(slug, `${encodeURIComponent(name)}/${rest}`);
 }
 
+const modelName = (model: ModelSummary) => model.name;
+const versionNumber = (version: ModelVersion) => version.version;
+
+/** Every registered model of the workspace (for pickers). */
 export function useModels(slug: string) {
-  return useQuery({
+  return useFullList<ModelSummary>({
     queryKey: modelKeys.all(slug),
-    queryFn: ({ signal }) =>
-      api.get<Page<ModelSummary>>(modelsPath(slug, '?page_size=500'), signal),
+    path: modelsPath(slug),
+    keyOf: modelName,
   });
 }
 
+/** One page of the workspace's registered models. `onPastEnd`: that page is gone. */
+export function useModelPage(slug: string, page: number, pageSize: number, onPastEnd?: () => void) {
+  return useListPage<ModelSummary>({
+    queryKey: modelKeys.all(slug),
+    path: modelsPath(slug),
+    page,
+    pageSize,
+    onPastEnd,
+  });
+}
+
+/** The workspace's registered models by name, `pageSize` more on each fetchNextPage. */
+export function useExpandingModels(slug: string, pageSize = 10) {
+  return useExpandingList<ModelSummary>({
+    queryKey: modelKeys.all(slug),
+    path: modelsPath(slug),
+    pageSize,
+    keyOf: modelName,
+  });
+}
+
+/** Every version of a model, newest first: the page lists them all and the form picks from them. */
 export function useModelVersions(slug: string, name: string) {
-  return useQuery({
+  return useFullList<ModelVersion>({
     queryKey: modelKeys.versions(slug, name),
-    queryFn: ({ signal }) =>
-      api.get<Page<ModelVersion>>(modelPath(slug, name, 'versions/?page_size=500'), signal),
+    path: modelPath(slug, name, 'versions/'),
+    keyOf: versionNumber,
   });
 }
 

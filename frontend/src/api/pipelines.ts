@@ -4,8 +4,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import type { BlockSpec, Graph } from '../graph/types';
 import { api, request } from './client';
+import { useExpandingList } from './pages';
 import type { components } from './schema';
-import type { Page } from './types';
 import { workspaceKeys } from './workspaces';
 
 type Schemas = components['schemas'];
@@ -97,16 +97,20 @@ export function useCreatePipeline(slug: string) {
     mutationFn: (create: PipelineCreate) => api.post<Pipeline>(pipelinePath(slug), create),
     onSuccess: (pipeline) => {
       queryClient.setQueryData(pipelineKeys.detail(slug, pipeline.id), pipeline);
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.pipelines(slug), exact: true });
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.pipelineLists(slug) });
     },
   });
 }
 
-export function useVersions(slug: string, id: number) {
-  return useQuery({
+const versionNumber = (version: PipelineVersion) => version.number;
+
+/** The pipeline's versions, newest first, `pageSize` more on each fetchNextPage. */
+export function useVersions(slug: string, id: number, pageSize = 20) {
+  return useExpandingList<PipelineVersion>({
     queryKey: pipelineKeys.versions(slug, id),
-    queryFn: ({ signal }) =>
-      api.get<Page<PipelineVersion>>(pipelinePath(slug, id, 'versions/?page_size=100'), signal),
+    path: pipelinePath(slug, id, 'versions/'),
+    pageSize,
+    keyOf: versionNumber,
   });
 }
 
@@ -118,7 +122,7 @@ export function useCreateVersion(slug: string, id: number) {
       api.post<PipelineVersion>(pipelinePath(slug, id, 'versions/'), { message }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: pipelineKeys.versions(slug, id) });
-      void queryClient.invalidateQueries({ queryKey: workspaceKeys.pipelines(slug), exact: true });
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.pipelineLists(slug) });
     },
   });
 }
@@ -139,7 +143,9 @@ export function useRunPipeline(slug: string, id: number) {
       api.post<CreatedRun>(pipelinePath(slug, id, 'runs/'), start),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.runs(slug) });
+      // Running the draft may have snapshotted it: a new version, and a new latest in the lists.
       void queryClient.invalidateQueries({ queryKey: pipelineKeys.versions(slug, id) });
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.pipelineLists(slug) });
     },
   });
 }

@@ -1,25 +1,24 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from './client';
+import { fetchAllPages, useExpandingList, useListPage } from './pages';
 import type {
   ArtifactPreview,
   LogEntry,
   MetricPoint,
-  PipelineDetail,
   PipelineVersion,
   RunDetail,
   RunRecord,
   RunStart,
 } from './runTypes';
-import type { Page } from './types';
 import { workspaceKeys } from './workspaces';
 
 export const runKeys = {
-  list: (slug: string, filter: RunListFilter) =>
-    [...workspaceKeys.runs(slug), 'list', filter] as const,
+  /** Every list of runs (a page, the home card's), for refreshing them together. */
+  lists: (slug: string) => [...workspaceKeys.runs(slug), 'list'] as const,
+  list: (slug: string, filter: Pick<RunListFilter, 'pipeline'>) =>
+    [...runKeys.lists(slug), { pipeline: filter.pipeline }] as const,
   detail: (slug: string, runId: number) => [...workspaceKeys.runs(slug), 'detail', runId] as const,
-  pipeline: (slug: string, pipelineId: number) =>
-    [...workspaceKeys.pipelines(slug), pipelineId] as const,
   version: (slug: string, pipelineId: number, version: number) =>
     [...workspaceKeys.pipelines(slug), pipelineId, 'versions', version] as const,
   artifact: (slug: string, artifactId: number) =>
@@ -42,18 +41,38 @@ export function isRunActive(status: string): boolean {
   return ACTIVE.has(status);
 }
 
-/** A page of the workspace's runs; polls while any run on it is still going. */
-export function useRunList(slug: string, filter: RunListFilter, pageSize = 25) {
-  const params = new URLSearchParams({ page: String(filter.page), page_size: String(pageSize) });
-  if (filter.pipeline !== undefined) {
-    params.set('pipeline', String(filter.pipeline));
-  }
-  return useQuery({
+const idOfRun = (run: RunRecord) => run.id;
+
+/**
+ * A page of the workspace's runs (of one pipeline if the filter names one), newest first; polls
+ * while any run on it is still going. `onPastEnd`: the page no longer exists.
+ */
+export function useRunList(
+  slug: string,
+  filter: RunListFilter,
+  pageSize = 25,
+  onPastEnd?: () => void,
+) {
+  const path =
+    filter.pipeline === undefined ? 'runs/' : `runs/?pipeline=${String(filter.pipeline)}`;
+  return useListPage<RunRecord>({
     queryKey: runKeys.list(slug, filter),
-    queryFn: ({ signal }) =>
-      api.get<Page<RunRecord>>(workspacePath(slug, `runs/?${params.toString()}`), signal),
-    refetchInterval: (query) =>
-      query.state.data?.results.some((run) => isRunActive(run.status)) ? 2_000 : 15_000,
+    path: workspacePath(slug, path),
+    page: filter.page,
+    pageSize,
+    onPastEnd,
+    refetchInterval: (page) =>
+      page?.results.some((run) => isRunActive(run.status)) ? 2_000 : 15_000,
+  });
+}
+
+/** The workspace's latest runs, `pageSize` more on each fetchNextPage. */
+export function useExpandingRuns(slug: string, pageSize = 10) {
+  return useExpandingList<RunRecord>({
+    queryKey: runKeys.list(slug, {}),
+    path: workspacePath(slug, 'runs/'),
+    pageSize,
+    keyOf: idOfRun,
   });
 }
 
@@ -72,19 +91,14 @@ export function useRun(slug: string, runId: number | null) {
   });
 }
 
-/** Every entry after `after`, following the API's pages. */
-async function fetchAllAfter<T>(path: string, after: number, signal?: AbortSignal): Promise<T[]> {
-  const entries: T[] = [];
-  let page = 1;
-  for (;;) {
-    const query = `after=${after}&page_size=500&page=${page}`;
-    const batch = await api.get<Page<T>>(`${path}?${query}`, signal);
-    entries.push(...batch.results);
-    if (!batch.next || batch.results.length === 0) {
-      return entries;
-    }
-    page += 1;
-  }
+/** Every log line or metric point after sequence number `after`, following the API's pages. */
+async function fetchAllAfter<T extends { seq: number }>(
+  path: string,
+  after: number,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const all = await fetchAllPages<T>(`${path}?after=${after}`, (entry) => entry.seq, signal);
+  return all.results;
 }
 
 export function fetchLogsAfter(slug: string, runId: number, after: number, signal?: AbortSignal) {
@@ -106,15 +120,6 @@ export function useRunMetrics(slug: string, runId: number | null) {
     queryKey: [...runKeys.detail(slug, runId ?? 0), 'metrics'],
     queryFn: ({ signal }) => fetchMetricsAfter(slug, runId ?? 0, 0, signal),
     enabled: runId !== null,
-  });
-}
-
-export function usePipeline(slug: string, pipelineId: number | undefined) {
-  return useQuery({
-    queryKey: runKeys.pipeline(slug, pipelineId ?? 0),
-    queryFn: ({ signal }) =>
-      api.get<PipelineDetail>(workspacePath(slug, `pipelines/${pipelineId}/`), signal),
-    enabled: pipelineId !== undefined,
   });
 }
 

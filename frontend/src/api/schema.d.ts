@@ -1189,6 +1189,7 @@ export interface components {
     Run: {
       readonly id: number;
       readonly pipeline: number;
+      readonly pipeline_name: string;
       readonly version: number;
       readonly status: components['schemas']['RunStatusEnum'];
       readonly cancel_requested: boolean;
@@ -1208,6 +1209,7 @@ export interface components {
     RunList: {
       readonly id: number;
       readonly pipeline: number;
+      readonly pipeline_name: string;
       readonly version: number;
       readonly status: components['schemas']['RunStatusEnum'];
       readonly cancel_requested: boolean;

@@ -1,12 +1,15 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from './client';
-import type { Dataset, Page, PipelineSummary, RunSummary, Workspace } from './types';
+import { useExpandingList, useFullList } from './pages';
+import type { PipelineSummary, Workspace } from './types';
 
 export const workspaceKeys = {
   all: ['workspaces'] as const,
   list: () => [...workspaceKeys.all, 'list'] as const,
   pipelines: (slug: string) => [...workspaceKeys.all, slug, 'pipelines'] as const,
+  /** Every list of pipelines (a pipeline's own queries sit beside them, under its id). */
+  pipelineLists: (slug: string) => [...workspaceKeys.pipelines(slug), 'list'] as const,
   datasets: (slug: string) => [...workspaceKeys.all, slug, 'datasets'] as const,
   runs: (slug: string) => [...workspaceKeys.all, slug, 'runs'] as const,
 };
@@ -15,10 +18,15 @@ function inWorkspace(slug: string, resource: string): string {
   return `/workspaces/${encodeURIComponent(slug)}/${resource}/`;
 }
 
+const workspaceSlug = (workspace: Workspace) => workspace.slug;
+const pipelineId = (pipeline: PipelineSummary) => pipeline.id;
+
+/** Every workspace the user is a member of, by name (the switcher offers them all). */
 export function useWorkspaces() {
-  return useQuery({
+  return useFullList<Workspace>({
     queryKey: workspaceKeys.list(),
-    queryFn: ({ signal }) => api.get<Page<Workspace>>('/workspaces/?page_size=500', signal),
+    path: '/workspaces/',
+    keyOf: workspaceSlug,
   });
 }
 
@@ -30,23 +38,21 @@ export function useCreateWorkspace() {
   });
 }
 
+/** Every pipeline of the workspace, last edited first (for pickers and for naming pipelines). */
 export function usePipelines(slug: string) {
-  return useQuery({
-    queryKey: workspaceKeys.pipelines(slug),
-    queryFn: ({ signal }) => api.get<Page<PipelineSummary>>(inWorkspace(slug, 'pipelines'), signal),
+  return useFullList<PipelineSummary>({
+    queryKey: [...workspaceKeys.pipelineLists(slug), 'all'],
+    path: inWorkspace(slug, 'pipelines'),
+    keyOf: pipelineId,
   });
 }
 
-export function useDatasets(slug: string) {
-  return useQuery({
-    queryKey: workspaceKeys.datasets(slug),
-    queryFn: ({ signal }) => api.get<Page<Dataset>>(inWorkspace(slug, 'datasets'), signal),
-  });
-}
-
-export function useRuns(slug: string) {
-  return useQuery({
-    queryKey: workspaceKeys.runs(slug),
-    queryFn: ({ signal }) => api.get<Page<RunSummary>>(inWorkspace(slug, 'runs'), signal),
+/** The workspace's pipelines, last edited first, `pageSize` more on each fetchNextPage. */
+export function useExpandingPipelines(slug: string, pageSize = 20) {
+  return useExpandingList<PipelineSummary>({
+    queryKey: workspaceKeys.pipelineLists(slug),
+    path: inWorkspace(slug, 'pipelines'),
+    pageSize,
+    keyOf: pipelineId,
   });
 }

@@ -1,26 +1,39 @@
+import { useCallback } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 
-import { useDatasetList } from '../../api/datasets';
+import { useDataset, useDatasetPage } from '../../api/datasets';
+import { pageCount } from '../../api/pages';
 import { Badge } from '../../ui/Badge';
 import { Count } from '../../ui/Count';
 import { formatBytes, formatCount } from '../../ui/format';
+import { Pager } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
+import { usePageParam } from '../../ui/usePageParam';
 import { DatasetDetailPanel } from './DatasetDetailPanel';
 import './datasets.css';
 import { UploadForm } from './UploadForm';
 
+const PAGE_SIZE = 25;
+
 /** /w/:slug/datasets — upload datasets, and look at one's schema and first rows. */
 export function DatasetsPage() {
   const { slug = '' } = useParams();
-  const datasets = useDatasetList(slug);
+  const [page, setPage] = usePageParam();
+  const backToFirst = useCallback(() => setPage(1, { replace: true }), [setPage]);
+  const datasets = useDatasetPage(slug, page, PAGE_SIZE, backToFirst);
   const [searchParams, setSearchParams] = useSearchParams();
   const selectedId = Number(searchParams.get('dataset')) || null;
   const list = datasets.data?.results ?? [];
-  const selected = list.find((dataset) => dataset.id === selectedId) ?? null;
+  const onPage = list.find((dataset) => dataset.id === selectedId);
+  // A dataset chosen elsewhere (the home page, a link) may be on another page: fetch it alone.
+  const fetched = useDataset(slug, onPage === undefined ? selectedId : null);
+  const selected = onPage ?? fetched.data ?? null;
+  const pages = datasets.data ? pageCount(datasets.data.count, PAGE_SIZE) : 1;
 
-  function select(id: number | null) {
+  /** Show dataset `id` (null: none); `firstPage` also goes back to the newest datasets. */
+  function select(id: number | null, firstPage = false) {
     setSearchParams(
       (params) => {
         const next = new URLSearchParams(params);
@@ -28,6 +41,9 @@ export function DatasetsPage() {
           next.delete('dataset');
         } else {
           next.set('dataset', String(id));
+        }
+        if (firstPage) {
+          next.delete('page');
         }
         return next;
       },
@@ -47,13 +63,13 @@ export function DatasetsPage() {
         </div>
       </div>
       <Section title="Upload">
-        <UploadForm slug={slug} onUploaded={(dataset) => select(dataset.id)} />
+        <UploadForm slug={slug} onUploaded={(dataset) => select(dataset.id, true)} />
       </Section>
       <Section title="All datasets" meta={<Count value={datasets.data?.count} noun="datasets" />}>
         <QueryState
           query={datasets}
           noun="datasets"
-          isEmpty={(page) => page.results.length === 0}
+          isEmpty={(data) => data.results.length === 0}
           empty={
             <>
               <p className="empty-state__title">No datasets yet</p>
@@ -63,7 +79,7 @@ export function DatasetsPage() {
             </>
           }
         >
-          {(page) => (
+          {(data) => (
             <table className="table">
               <thead>
                 <tr>
@@ -82,7 +98,7 @@ export function DatasetsPage() {
                 </tr>
               </thead>
               <tbody>
-                {page.results.map((dataset) => (
+                {data.results.map((dataset) => (
                   <tr
                     key={dataset.id}
                     className={dataset.id === selectedId ? 'row--selected' : undefined}
@@ -116,6 +132,7 @@ export function DatasetsPage() {
             </table>
           )}
         </QueryState>
+        <Pager page={page} pages={pages} noun="datasets" onChange={setPage} />
       </Section>
       {selected ? (
         <DatasetDetailPanel

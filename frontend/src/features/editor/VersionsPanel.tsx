@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 
 import { useVersions, type PipelineVersion } from '../../api/pipelines';
 import { ConfirmDialog } from '../../ui/Dialog';
+import { ShowMore } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { RelativeTime } from '../../ui/RelativeTime';
 
@@ -41,7 +42,7 @@ export function VersionsPanel({
         <QueryState
           query={versions}
           noun="versions"
-          isEmpty={(page) => page.results.length === 0}
+          isEmpty={(list) => list.results.length === 0}
           empty={
             <>
               <p className="empty-state__title">No versions yet</p>
@@ -51,32 +52,40 @@ export function VersionsPanel({
             </>
           }
         >
-          {(page) => (
-            <ol className="versions__list">
-              {page.results.map((version) => (
-                <li key={version.id} className="versions__item">
-                  <div className="versions__line">
-                    <span className="versions__number">v{version.number}</span>
-                    <span className="muted">
-                      {version.author} · <RelativeTime value={version.created_at} />
-                    </span>
-                  </div>
-                  <p className="versions__message">
-                    {version.message || <span className="muted">No message</span>}
-                  </p>
-                  {!readOnly && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={`Restore version ${version.number}`}
-                      onClick={() => setChosen(version)}
-                    >
-                      Restore
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ol>
+          {(list) => (
+            <>
+              <ol className="versions__list">
+                {list.results.map((version) => (
+                  <li key={version.id} className="versions__item">
+                    <div className="versions__line">
+                      <span className="versions__number">v{version.number}</span>
+                      <span className="muted">
+                        {version.author} · <RelativeTime value={version.created_at} />
+                      </span>
+                    </div>
+                    <p className="versions__message">
+                      {version.message || <span className="muted">No message</span>}
+                    </p>
+                    {!readOnly && (
+                      <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={`Restore version ${version.number}`}
+                        onClick={() => setChosen(version)}
+                      >
+                        Restore
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ol>
+              <ShowMore
+                list={versions}
+                shown={list.results.length}
+                total={list.count}
+                noun="versions"
+              />
+            </>
           )}
         </QueryState>
       </div>

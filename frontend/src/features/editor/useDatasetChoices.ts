@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 
-import { useDatasetList } from '../../api/datasets';
+import { useAllDatasets } from '../../api/datasets';
 import type { SchemaSources } from '../../graph/tableSchema';
 import type { DatasetChoices } from './ConfigForm';
 
@@ -9,7 +9,7 @@ export function useDatasetChoices(slug: string): {
   choices: DatasetChoices;
   sources: SchemaSources;
 } {
-  const datasets = useDatasetList(slug);
+  const datasets = useAllDatasets(slug);
   return useMemo(() => {
     const results = datasets.data?.results ?? [];
     const byId = new Map(results.map((dataset) => [dataset.id, dataset]));

@@ -1,18 +1,27 @@
+import { useCallback } from 'react';
 import { Link, useParams } from 'react-router-dom';
 
-import { useModels } from '../../api/models';
+import { useModelPage } from '../../api/models';
+import { pageCount } from '../../api/pages';
 import { Badge } from '../../ui/Badge';
 import { Count } from '../../ui/Count';
 import { formatCount } from '../../ui/format';
+import { Pager } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
+import { usePageParam } from '../../ui/usePageParam';
 import './models.css';
 
-/** /w/:slug/models — the workspace's registered models. */
+const PAGE_SIZE = 25;
+
+/** /w/:slug/models — the workspace's registered models, a page at a time. */
 export function ModelsPage() {
   const { slug = '' } = useParams();
-  const models = useModels(slug);
+  const [page, setPage] = usePageParam();
+  const backToFirst = useCallback(() => setPage(1, { replace: true }), [setPage]);
+  const models = useModelPage(slug, page, PAGE_SIZE, backToFirst);
+  const pages = models.data ? pageCount(models.data.count, PAGE_SIZE) : 1;
 
   return (
     <div className="page">
@@ -29,7 +38,7 @@ export function ModelsPage() {
         <QueryState
           query={models}
           noun="models"
-          isEmpty={(page) => page.results.length === 0}
+          isEmpty={(data) => data.results.length === 0}
           empty={
             <>
               <p className="empty-state__title">No models yet</p>
@@ -39,7 +48,7 @@ export function ModelsPage() {
             </>
           }
         >
-          {(page) => (
+          {(data) => (
             <table className="table">
               <thead>
                 <tr>
@@ -55,7 +64,7 @@ export function ModelsPage() {
                 </tr>
               </thead>
               <tbody>
-                {page.results.map((model) => (
+                {data.results.map((model) => (
                   <tr key={model.name}>
                     <th scope="row">
                       <Link
@@ -84,6 +93,7 @@ export function ModelsPage() {
             </table>
           )}
         </QueryState>
+        <Pager page={page} pages={pages} noun="models" onChange={setPage} />
       </Section>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 
 import type { MetricPoint } from '../../api/runTypes';
-import { MetricChart } from './charts/MetricChart';
+import { MetricChart } from './charts/lazyCharts';
 import { formatMetric, metricCharts } from './figures';
 
 /** Per-epoch metrics as live charts, and the single-valued ones as a list, per node. */

@@ -2,13 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import { ApiError } from '../../api/client';
-import {
-  isRunActive,
-  useBlockTitles,
-  useCancelRun,
-  usePipeline,
-  usePipelineVersion,
-} from '../../api/runs';
+import { isRunActive, useBlockTitles, useCancelRun, usePipelineVersion } from '../../api/runs';
 import type { PipelineGraph } from '../../api/runTypes';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/Loading';
@@ -60,7 +54,6 @@ export function RunViewPage() {
 function RunView({ slug, runId }: { slug: string; runId: number }) {
   const live = useRunEvents(slug, runId);
   const run = live.run;
-  const pipeline = usePipeline(slug, run?.pipeline);
   const version = usePipelineVersion(slug, run?.pipeline, run?.version);
   const blockTitles = useBlockTitles();
   const cancel = useCancelRun(slug, runId);
@@ -126,7 +119,7 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
     return <Loading label="Loading the run…" />;
   }
 
-  const pipelineName = pipeline.data?.name ?? `Pipeline #${run.pipeline}`;
+  const pipelineName = run.pipeline_name;
   const selectedStep = steps.find((step) => step.node_id === selected);
 
   return (

@@ -1,12 +1,15 @@
-import { useId, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
+import { pageCount } from '../../api/pages';
 import { isRunActive, useRunList } from '../../api/runs';
 import { usePipelines } from '../../api/workspaces';
 import { Count } from '../../ui/Count';
+import { Pager } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
+import { usePageParam } from '../../ui/usePageParam';
 import { RunStatusBadge } from '../workspaces/RunStatusBadge';
 import { describeDuration } from './duration';
 import './runs.css';
@@ -26,27 +29,26 @@ export function RunsPage() {
   const id = useId();
   const navigate = useNavigate();
   const [searchParams, setSearchParams] = useSearchParams();
-  const page = positiveInt(searchParams.get('page')) ?? 1;
+  const [page, setPage] = usePageParam();
   const pipeline = positiveInt(searchParams.get('pipeline'));
-  const runs = useRunList(slug, { page, pipeline }, PAGE_SIZE);
+  const backToFirst = useCallback(() => setPage(1, { replace: true }), [setPage]);
+  const runs = useRunList(slug, { page, pipeline }, PAGE_SIZE, backToFirst);
   useWorkspaceRunEvents(slug);
+  // Every pipeline, for the filter; the runs carry their pipeline's name themselves.
   const pipelines = usePipelines(slug);
-  const names = new Map(pipelines.data?.results.map((p) => [p.id, p.name]));
   const [chosen, setChosen] = useState<number[]>([]);
   const anyActive = runs.data?.results.some((run) => isRunActive(run.status)) ?? false;
   const now = useClock(anyActive);
 
-  function setParam(name: string, value: string | undefined) {
+  function setPipeline(value: string) {
     setSearchParams((params) => {
       const next = new URLSearchParams(params);
       if (value) {
-        next.set(name, value);
+        next.set('pipeline', value);
       } else {
-        next.delete(name);
+        next.delete('pipeline');
       }
-      if (name !== 'page') {
-        next.delete('page');
-      }
+      next.delete('page');
       return next;
     });
   }
@@ -60,7 +62,7 @@ export function RunsPage() {
   }
 
   const [a, b] = chosen;
-  const pages = runs.data ? Math.max(1, Math.ceil(runs.data.count / PAGE_SIZE)) : 1;
+  const pages = runs.data ? pageCount(runs.data.count, PAGE_SIZE) : 1;
 
   return (
     <div className="page">
@@ -78,7 +80,7 @@ export function RunsPage() {
             <select
               id={`${id}-pipeline`}
               value={pipeline ?? ''}
-              onChange={(event) => setParam('pipeline', event.target.value || undefined)}
+              onChange={(event) => setPipeline(event.target.value)}
             >
               <option value="">All pipelines</option>
               {pipelines.data?.results.map((p) => (
@@ -147,9 +149,7 @@ export function RunsPage() {
                       </Link>
                     </th>
                     <td>
-                      <span className="cell-title">
-                        {names.get(run.pipeline) ?? `Pipeline #${run.pipeline}`}
-                      </span>
+                      <span className="cell-title">{run.pipeline_name}</span>
                       <span className="cell-sub">version {run.version}</span>
                     </td>
                     <td>
@@ -169,29 +169,14 @@ export function RunsPage() {
             </table>
           )}
         </QueryState>
-        {pages > 1 && (
-          <nav className="pager" aria-label="Pages of runs">
-            <button
-              type="button"
-              className="button button--small"
-              disabled={page <= 1}
-              onClick={() => setParam('page', String(page - 1))}
-            >
-              Newer
-            </button>
-            <span className="muted small">
-              Page {page} of {pages}
-            </span>
-            <button
-              type="button"
-              className="button button--small"
-              disabled={page >= pages}
-              onClick={() => setParam('page', String(page + 1))}
-            >
-              Older
-            </button>
-          </nav>
-        )}
+        <Pager
+          page={page}
+          pages={pages}
+          noun="runs"
+          onChange={setPage}
+          previousLabel="Newer"
+          nextLabel="Older"
+        />
       </Section>
     </div>
   );

@@ -32,6 +32,7 @@ export function makeRun(steps: Step[], overrides: Partial<RunDetail> = {}): RunD
   return {
     id: 7,
     pipeline: 3,
+    pipeline_name: 'Churn',
     version: 2,
     status: 'running',
     cancel_requested: false,

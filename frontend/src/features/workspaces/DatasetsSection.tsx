@@ -1,15 +1,17 @@
 import { Link } from 'react-router-dom';
 
-import { useDatasets } from '../../api/workspaces';
+import { useExpandingDatasets } from '../../api/datasets';
 import { Badge } from '../../ui/Badge';
-import { Count, TruncationNote } from '../../ui/Count';
+import { Count } from '../../ui/Count';
 import { formatBytes, formatCount } from '../../ui/format';
+import { ShowMore } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
 
+/** The workspace's latest datasets, 10 at a time. */
 export function DatasetsSection({ slug }: { slug: string }) {
-  const datasets = useDatasets(slug);
+  const datasets = useExpandingDatasets(slug, 10);
 
   return (
     <Section
@@ -26,7 +28,7 @@ export function DatasetsSection({ slug }: { slug: string }) {
       <QueryState
         query={datasets}
         noun="datasets"
-        isEmpty={(page) => page.results.length === 0}
+        isEmpty={(list) => list.results.length === 0}
         empty={
           <>
             <p className="empty-state__title">No datasets yet</p>
@@ -34,7 +36,7 @@ export function DatasetsSection({ slug }: { slug: string }) {
           </>
         }
       >
-        {(page) => (
+        {(list) => (
           <>
             <table className="table">
               <thead>
@@ -51,7 +53,7 @@ export function DatasetsSection({ slug }: { slug: string }) {
                 </tr>
               </thead>
               <tbody>
-                {page.results.map((dataset) => (
+                {list.results.map((dataset) => (
                   <tr key={dataset.id}>
                     <th scope="row">
                       <Link to={`/w/${slug}/datasets?dataset=${dataset.id}`} className="cell-title">
@@ -73,7 +75,12 @@ export function DatasetsSection({ slug }: { slug: string }) {
                 ))}
               </tbody>
             </table>
-            <TruncationNote shown={page.results.length} total={page.count} noun="datasets" />
+            <ShowMore
+              list={datasets}
+              shown={list.results.length}
+              total={list.count}
+              noun="datasets"
+            />
           </>
         )}
       </QueryState>

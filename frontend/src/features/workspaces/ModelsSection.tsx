@@ -1,14 +1,16 @@
 import { Link } from 'react-router-dom';
 
-import { useModels } from '../../api/models';
+import { useExpandingModels } from '../../api/models';
 import { Badge } from '../../ui/Badge';
-import { Count, TruncationNote } from '../../ui/Count';
+import { Count } from '../../ui/Count';
+import { ShowMore } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
 
+/** The workspace's registered models by name, 10 at a time. */
 export function ModelsSection({ slug }: { slug: string }) {
-  const models = useModels(slug);
+  const models = useExpandingModels(slug, 10);
 
   return (
     <Section
@@ -25,7 +27,7 @@ export function ModelsSection({ slug }: { slug: string }) {
       <QueryState
         query={models}
         noun="models"
-        isEmpty={(page) => page.results.length === 0}
+        isEmpty={(list) => list.results.length === 0}
         empty={
           <>
             <p className="empty-state__title">No models yet</p>
@@ -33,7 +35,7 @@ export function ModelsSection({ slug }: { slug: string }) {
           </>
         }
       >
-        {(page) => (
+        {(list) => (
           <>
             <table className="table">
               <thead>
@@ -47,7 +49,7 @@ export function ModelsSection({ slug }: { slug: string }) {
                 </tr>
               </thead>
               <tbody>
-                {page.results.slice(0, 10).map((model) => (
+                {list.results.map((model) => (
                   <tr key={model.name}>
                     <th scope="row">
                       <Link
@@ -72,11 +74,7 @@ export function ModelsSection({ slug }: { slug: string }) {
                 ))}
               </tbody>
             </table>
-            <TruncationNote
-              shown={Math.min(page.results.length, 10)}
-              total={page.count}
-              noun="models"
-            />
+            <ShowMore list={models} shown={list.results.length} total={list.count} noun="models" />
           </>
         )}
       </QueryState>

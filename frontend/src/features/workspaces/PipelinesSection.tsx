@@ -1,13 +1,15 @@
 import { Link } from 'react-router-dom';
 
-import { usePipelines } from '../../api/workspaces';
-import { Count, TruncationNote } from '../../ui/Count';
+import { useExpandingPipelines } from '../../api/workspaces';
+import { Count } from '../../ui/Count';
+import { ShowMore } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
 
+/** The workspace's pipelines, last edited first, 20 at a time. */
 export function PipelinesSection({ slug }: { slug: string }) {
-  const pipelines = usePipelines(slug);
+  const pipelines = useExpandingPipelines(slug, 20);
 
   return (
     <Section
@@ -24,7 +26,7 @@ export function PipelinesSection({ slug }: { slug: string }) {
       <QueryState
         query={pipelines}
         noun="pipelines"
-        isEmpty={(page) => page.results.length === 0}
+        isEmpty={(list) => list.results.length === 0}
         empty={
           <>
             <p className="empty-state__title">No pipelines yet</p>
@@ -35,7 +37,7 @@ export function PipelinesSection({ slug }: { slug: string }) {
           </>
         }
       >
-        {(page) => (
+        {(list) => (
           <>
             <table className="table">
               <thead>
@@ -49,7 +51,7 @@ export function PipelinesSection({ slug }: { slug: string }) {
                 </tr>
               </thead>
               <tbody>
-                {page.results.map((pipeline) => (
+                {list.results.map((pipeline) => (
                   <tr key={pipeline.id}>
                     <th scope="row">
                       <Link to={`/w/${slug}/pipelines/${pipeline.id}`} className="cell-title">
@@ -74,7 +76,12 @@ export function PipelinesSection({ slug }: { slug: string }) {
                 ))}
               </tbody>
             </table>
-            <TruncationNote shown={page.results.length} total={page.count} noun="pipelines" />
+            <ShowMore
+              list={pipelines}
+              shown={list.results.length}
+              total={list.count}
+              noun="pipelines"
+            />
           </>
         )}
       </QueryState>

@@ -1,17 +1,17 @@
 import { Link } from 'react-router-dom';
 
-import { usePipelines, useRuns } from '../../api/workspaces';
-import { Count, TruncationNote } from '../../ui/Count';
+import { useExpandingRuns } from '../../api/runs';
+import { Count } from '../../ui/Count';
 import { formatDuration } from '../../ui/format';
+import { ShowMore } from '../../ui/Pager';
 import { QueryState } from '../../ui/QueryState';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
 import { RunStatusBadge } from './RunStatusBadge';
 
+/** The workspace's latest runs, 10 at a time. */
 export function RunsSection({ slug }: { slug: string }) {
-  const runs = useRuns(slug);
-  const pipelines = usePipelines(slug);
-  const pipelineNames = new Map(pipelines.data?.results.map((p) => [p.id, p.name]));
+  const runs = useExpandingRuns(slug, 10);
 
   return (
     <Section
@@ -28,7 +28,7 @@ export function RunsSection({ slug }: { slug: string }) {
       <QueryState
         query={runs}
         noun="runs"
-        isEmpty={(page) => page.results.length === 0}
+        isEmpty={(list) => list.results.length === 0}
         empty={
           <>
             <p className="empty-state__title">No runs yet</p>
@@ -36,7 +36,7 @@ export function RunsSection({ slug }: { slug: string }) {
           </>
         }
       >
-        {(page) => (
+        {(list) => (
           <>
             <table className="table">
               <thead>
@@ -51,15 +51,13 @@ export function RunsSection({ slug }: { slug: string }) {
                 </tr>
               </thead>
               <tbody>
-                {page.results.map((run) => (
+                {list.results.map((run) => (
                   <tr key={run.id}>
                     <th scope="row" className="mono">
                       <Link to={`/w/${slug}/runs/${run.id}`}>#{run.id}</Link>
                     </th>
                     <td>
-                      <span className="cell-title">
-                        {pipelineNames.get(run.pipeline) ?? `Pipeline #${run.pipeline}`}
-                      </span>
+                      <span className="cell-title">{run.pipeline_name}</span>
                       <span className="cell-sub">
                         v{run.version}
                         {run.created_by && ` · ${run.created_by}`}
@@ -82,7 +80,7 @@ export function RunsSection({ slug }: { slug: string }) {
                 ))}
               </tbody>
             </table>
-            <TruncationNote shown={page.results.length} total={page.count} noun="runs" />
+            <ShowMore list={runs} shown={list.results.length} total={list.count} noun="runs" />
           </>
         )}
       </QueryState>

@@ -3,8 +3,7 @@ import { useMemo } from 'react';
 import type { FigureData } from '../../../api/runTypes';
 import { figureProps } from '../figures';
 import { Heatmap } from './Heatmap';
-import { LinesChart } from './LinesChart';
-import { ScatterPlot } from './ScatterPlot';
+import { LinesChart, ScatterPlot } from './lazyCharts';
 
 /** Any figure artifact, drawn by its type. */
 export function FigureChart({ data }: { data: FigureData }) {
