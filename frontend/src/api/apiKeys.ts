@@ -1,8 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from './client';
 import type { components } from './schema';
-import type { Page } from './types';
+import { useFullList } from './pages';
 import { workspaceKeys } from './workspaces';
 
 type Schemas = components['schemas'];
@@ -28,10 +28,12 @@ function apiKeysPath(slug: string, rest = ''): string {
   return `/workspaces/${encodeURIComponent(slug)}/api-keys/${rest}`;
 }
 
+/** Every API key of the workspace, revoked ones included (one page is rarely all of them). */
 export function useApiKeys(slug: string) {
-  return useQuery({
+  return useFullList<ApiKey>({
     queryKey: apiKeyKeys.all(slug),
-    queryFn: ({ signal }) => api.get<Page<ApiKey>>(apiKeysPath(slug, '?page_size=500'), signal),
+    path: apiKeysPath(slug),
+    keyOf: (key) => key.id,
   });
 }
 

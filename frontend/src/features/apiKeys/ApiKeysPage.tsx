@@ -3,7 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import { useApiKeys, type ApiKeyCreated } from '../../api/apiKeys';
 import { Badge } from '../../ui/Badge';
-import { Count, TruncationNote } from '../../ui/Count';
+import { Count } from '../../ui/Count';
 import { QueryState } from '../../ui/QueryState';
 import { Section } from '../../ui/Section';
 import { ApiKeyList } from './ApiKeyList';
@@ -66,12 +66,7 @@ export function ApiKeysPage() {
               </>
             }
           >
-            {(page) => (
-              <>
-                <ApiKeyList slug={slug} keys={page.results} canManage={canManage} />
-                <TruncationNote shown={page.results.length} total={page.count} noun="keys" />
-              </>
-            )}
+            {(list) => <ApiKeyList slug={slug} keys={list.results} canManage={canManage} />}
           </QueryState>
           {role === 'viewer' && (
             <p className="card__note">

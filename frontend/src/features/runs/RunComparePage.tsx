@@ -9,7 +9,6 @@ import {
   useRunList,
   useRunMetrics,
 } from '../../api/runs';
-import { usePipelines } from '../../api/workspaces';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/Loading';
 import { Section } from '../../ui/Section';
@@ -42,8 +41,6 @@ export function RunComparePage() {
   const left = useSide(slug, a);
   const right = useSide(slug, b);
   const recent = useRunList(slug, { page: 1 }, 50);
-  const pipelines = usePipelines(slug);
-  const names = new Map(pipelines.data?.results.map((p) => [p.id, p.name]));
   const [onlyDifferences, setOnlyDifferences] = useState(false);
   const now = useClock(
     [left.run.data, right.run.data].some((run) => run !== undefined && isRunActive(run.status)),
@@ -100,8 +97,7 @@ export function RunComparePage() {
         )}
         {choices.map((run) => (
           <option key={run.id} value={run.id}>
-            #{run.id} · {names.get(run.pipeline) ?? `pipeline ${run.pipeline}`} v{run.version} ·{' '}
-            {run.status}
+            #{run.id} · {run.pipeline_name} v{run.version} · {run.status}
           </option>
         ))}
       </select>
@@ -159,8 +155,7 @@ export function RunComparePage() {
                   <th scope="row">Pipeline</th>
                   {[left.run.data, right.run.data].map((run) => (
                     <td key={run.id}>
-                      {names.get(run.pipeline) ?? `Pipeline #${run.pipeline}`} · version{' '}
-                      {run.version}
+                      {run.pipeline_name} · version {run.version}
                     </td>
                   ))}
                 </tr>
