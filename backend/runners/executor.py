@@ -33,7 +33,7 @@ from backend.runners.blocks.base import Block, StepCancelled
 from backend.runners.blocks.values import TrainedModel, lineage_to_json
 from backend.runners.event_writer import shared_writer
 from backend.runners.events import StepEventBuffer
-from backend.runners.graph import parse_graph, version_graph
+from backend.runners.graph import config_error_message, parse_graph, version_graph
 from backend.runners.values_io import StoredValue, load_value, store_value
 
 logger = logging.getLogger(__name__)
@@ -268,7 +268,7 @@ def _store_outputs(
 
 def _format_user_error(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return f"invalid config: {exc.errors()[0]['msg']}"
+        return f"invalid config: {config_error_message(exc.errors()[0])}"
     if isinstance(exc, UserError):
         place = ", ".join(f"{k} '{v}'" for k, v in exc.place.items())
         return f"{exc.message} ({place})" if place else exc.message

@@ -122,6 +122,63 @@ def _pydantic_location(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
+def _field_label(loc: tuple[Any, ...]) -> str:
+    """A config field as a person reads it: ``test_size`` -> "Test size", items by number."""
+    if not loc:
+        return "Config"
+    head, rest = str(loc[0]).replace("_", " "), loc[1:]
+    label = head[:1].upper() + head[1:]
+    for item in rest:
+        label += f" item {item + 1}" if isinstance(item, int) else f" {item}"
+    return label
+
+
+#: Pydantic error types, said plainly (the value bounds come from the error's context).
+_PLAIN_ERRORS: dict[str, str] = {
+    "missing": "is required",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "string_too_short": "must have at least {min_length} character(s)",
+    "string_too_long": "must have at most {max_length} characters",
+    "too_short": "must have at least {min_length} item(s)",
+    "too_long": "must have at most {max_length} items",
+    "extra_forbidden": "is not a setting of this block",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "finite_number": "must be a finite number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+}
+
+
+def config_error_message(error: Any) -> str:
+    """One pydantic config error as a sentence that names the field, e.g. "Test size must be at
+    most 0.95" rather than "config.test_size: Input should be less than or equal to 0.95"."""
+    label = _field_label(tuple(error.get("loc", ())))
+    template = _PLAIN_ERRORS.get(error.get("type", ""))
+    if template is not None:
+        try:
+            return f"{label} {template.format(**(error.get('ctx') or {}))}"
+        except (KeyError, IndexError):
+            pass
+    message = str(error.get("msg", "is not valid"))
+    # Pydantic says "Value error, ..." for a validator's own message.
+    message = message.removeprefix("Value error, ")
+    if message.startswith("Input should"):
+        message = "should" + message.removeprefix("Input should")
+        return f"{label} {message}"
+    return f"{label}: {message}"
+
+
 def parse_graph(data: Any) -> Graph:
     """Parse graph JSON and check its structure; raises GraphError naming what is wrong.
 
@@ -332,9 +389,7 @@ def _check_configs(
         except ValidationError as exc:
             for error in exc.errors():
                 field = _pydantic_location(error["loc"]) or "config"
-                issues.append(
-                    GraphIssue(f"config.{field}: {error['msg']}", node=node.id, field=field)
-                )
+                issues.append(GraphIssue(config_error_message(error), node=node.id, field=field))
     return configs, issues
 
 

@@ -21,6 +21,7 @@ from backend.runners.graph import (
     GraphError,
     GraphIssue,
     check_graph,
+    config_error_message,
     parse_graph,
     topological_order,
     validate_graph,
@@ -433,3 +434,49 @@ def test_test_blocks_are_only_registered_inside_the_fixture() -> None:
     assert find_block(ModelSink.key) is None
     issues = validate_graph(graph([node("sink", ModelSink.key)]))
     assert places(issues) == {("sink", None)}
+
+
+@pytest.mark.parametrize(
+    ("block", "config", "message"),
+    [
+        ("ingest.synthetic", {"rows": 1}, "Rows must be at least 10"),
+        ("ingest.sample", {"colour": "red"}, "Colour is not a setting of this block"),
+        ("ingest.dataset", {}, "Dataset is required"),
+    ],
+)
+def test_config_problems_read_as_sentences_naming_the_field(
+    block: str, config: dict[str, Any], message: str
+) -> None:
+    graph = {"nodes": [node("n1", block, **config)], "edges": []}
+    issues = validate_graph(parse_graph(graph))
+    assert [issue.message for issue in issues if issue.field] == [message]
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            {"type": "less_than_equal", "loc": ("test_size",), "ctx": {"le": 0.95}},
+            "Test size must be at most 0.95",
+        ),
+        ({"type": "missing", "loc": ("dataset",)}, "Dataset is required"),
+        (
+            {"type": "greater_than", "loc": ("hidden_layers", 1), "ctx": {"gt": 0}},
+            "Hidden layers item 2 must be more than 0",
+        ),
+        (
+            {"type": "literal_error", "loc": ("method",), "ctx": {"expected": "'a' or 'b'"}},
+            "Method must be one of 'a' or 'b'",
+        ),
+        (
+            {"type": "value_error", "loc": ("columns",), "msg": "Value error, list each once"},
+            "Columns: list each once",
+        ),
+        (
+            {"type": "url_type", "loc": ("where",), "msg": "Input should be a valid URL"},
+            "Where should be a valid URL",
+        ),
+    ],
+)
+def test_config_error_message(error: dict[str, Any], message: str) -> None:
+    assert config_error_message(error) == message
