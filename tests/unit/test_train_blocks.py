@@ -386,3 +386,19 @@ def test_mlp_trains_on_the_gpu_and_serves_on_cpu() -> None:
     assert model.info["device"] == "cuda"
     assert [v for name, v, _ in ctx.metrics if name == "val_accuracy"][-1] > 0.8
     assert next(model.estimator.network.parameters()).device.type == "cpu"
+
+
+def test_each_hyperparameter_says_which_algorithms_use_it() -> None:
+    """A form shows a hyperparameter only for the algorithms that read it."""
+    properties = get_block("train.sklearn").Config.model_json_schema()["properties"]
+    shown = {
+        name: set(spec["x-shown-when"]["algorithm"])
+        for name, spec in properties.items()
+        if "x-shown-when" in spec
+    }
+    assert shown["kernel"] == {"svm"} and shown["C"] == {"logistic_regression", "svm"}
+    assert shown["n_estimators"] == {"random_forest", "hist_gradient_boosting"}
+    for algorithm, (_, _, fields) in ESTIMATORS.items():
+        for field in set(fields.values()) & set(shown):
+            assert algorithm in shown[field], (algorithm, field)
+    assert "algorithm" not in shown and "target" not in shown

@@ -82,6 +82,13 @@ ESTIMATORS: dict[str, tuple[str | None, str | None, dict[str, str]]] = {
 }
 
 
+def _shown_for(field: str) -> dict[str, Any]:
+    """JSON Schema extra telling a form the field matters only for some algorithms, so it can
+    hide the rest: ``{"x-shown-when": {"algorithm": [...]}}``."""
+    algorithms = [name for name, (_, _, fields) in ESTIMATORS.items() if field in fields.values()]
+    return {"x-shown-when": {"algorithm": algorithms}}
+
+
 def supported_tasks(algorithm: str) -> tuple[Task, ...]:
     """The tasks an algorithm can do."""
     classifier, regressor, _ = ESTIMATORS[algorithm]
@@ -131,16 +138,25 @@ class SklearnTrain(Block):
         task: TaskChoice = TASK
         target: str | None = TARGET
         C: float = Field(
-            1.0, gt=0, le=1e6, description="Inverse regularisation (logistic_regression, svm)."
+            1.0,
+            gt=0,
+            le=1e6,
+            description="Inverse regularisation (logistic_regression, svm).",
+            json_schema_extra=_shown_for("C"),
         )
         max_iter: int = Field(
-            1000, ge=1, le=100_000, description="Solver iterations (logistic_regression)."
+            1000,
+            ge=1,
+            le=100_000,
+            description="Solver iterations (logistic_regression).",
+            json_schema_extra=_shown_for("max_iter"),
         )
         n_estimators: int = Field(
             100,
             ge=1,
             le=5000,
             description="Trees (random_forest) or boosting rounds (hist_gradient_boosting).",
+            json_schema_extra=_shown_for("n_estimators"),
         )
         max_depth: int | None = Field(
             None,
@@ -148,14 +164,31 @@ class SklearnTrain(Block):
             le=1000,
             description="Tree depth limit; empty: unlimited (random_forest, "
             "hist_gradient_boosting).",
+            json_schema_extra=_shown_for("max_depth"),
         )
         learning_rate: float = Field(
-            0.1, gt=0, le=10, description="Boosting step size (hist_gradient_boosting)."
+            0.1,
+            gt=0,
+            le=10,
+            description="Boosting step size (hist_gradient_boosting).",
+            json_schema_extra=_shown_for("learning_rate"),
         )
-        alpha: float = Field(1.0, ge=0, le=1e6, description="L2 regularisation (ridge).")
-        n_neighbors: int = Field(5, ge=1, le=1000, description="Neighbours consulted (knn).")
+        alpha: float = Field(
+            1.0,
+            ge=0,
+            le=1e6,
+            description="L2 regularisation (ridge).",
+            json_schema_extra=_shown_for("alpha"),
+        )
+        n_neighbors: int = Field(
+            5,
+            ge=1,
+            le=1000,
+            description="Neighbours consulted (knn).",
+            json_schema_extra=_shown_for("n_neighbors"),
+        )
         kernel: Literal["rbf", "linear", "poly", "sigmoid"] = Field(
-            "rbf", description="Kernel (svm)."
+            "rbf", description="Kernel (svm).", json_schema_extra=_shown_for("kernel")
         )
         seed: int = SEED
 
