@@ -195,7 +195,7 @@ def model_version_drift(*, model_version: ModelVersion) -> dict[str, Any]:
         rows.extend(inputs)
         if len(rows) >= DRIFT_ROWS:
             break
-    report = drift_report(stats, rows[:DRIFT_ROWS])
+    report = drift_report(stats, rows[:DRIFT_ROWS], signature=model_version.signature)
     return {"model": model_version.name, "model_version": model_version.version, **report}
 
 

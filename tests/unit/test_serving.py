@@ -275,7 +275,7 @@ SIGNATURE = [
 def test_inputs_like_the_training_rows_do_not_drift() -> None:
     stats = training_stats(training(), SIGNATURE)
     rows = training().sample(500, random_state=1).to_dict("records")
-    report = drift_report(stats, rows)
+    report = drift_report(stats, rows, signature=SIGNATURE)
     assert report["drift"] is False and report["inputs"] == 500
     assert all(f["psi"] < 0.05 for f in report["features"])
 
@@ -291,7 +291,9 @@ def test_inputs_like_the_training_rows_do_not_drift() -> None:
 )
 def test_shifted_inputs_drift(shift: Any, drifted: set[str]) -> None:
     stats = training_stats(training(), SIGNATURE)
-    report = drift_report(stats, shift(training().head(500)).to_dict("records"))
+    report = drift_report(
+        stats, shift(training().head(500)).to_dict("records"), signature=SIGNATURE
+    )
     assert report["drift"] is True
     assert {f["name"] for f in report["features"] if f["drift"]} == drifted
     assert all(f["psi"] > DRIFT_THRESHOLD for f in report["features"] if f["name"] in drifted)
@@ -300,14 +302,48 @@ def test_shifted_inputs_drift(shift: Any, drifted: set[str]) -> None:
 def test_unseen_categories_and_nulls_get_their_own_bins() -> None:
     stats = training_stats(training(), SIGNATURE)
     rows = [{"x": None, "n": 1, "color": "purple"}] * 10
-    features = {f["name"]: f for f in drift_report(stats, rows)["features"]}
+    features = {f["name"]: f for f in drift_report(stats, rows, signature=SIGNATURE)["features"]}
     assert {b["bin"]: b["actual"] for b in features["color"]["bins"]}["(other)"] == 1.0
     assert {b["bin"]: b["actual"] for b in features["x"]["bins"]}["(null)"] == 1.0
 
 
 def test_no_inputs_no_verdict() -> None:
-    report = drift_report(training_stats(training(), SIGNATURE), [])
+    report = drift_report(training_stats(training(), SIGNATURE), [], signature=SIGNATURE)
     assert report["drift"] is False and all(f["psi"] is None for f in report["features"])
+
+
+def jsonb_order(value: Any) -> Any:
+    """`value` with every object's keys in jsonb's order: shorter first, then bytewise."""
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
+        return {key: jsonb_order(value[key]) for key in keys}
+    if isinstance(value, list):
+        return [jsonb_order(item) for item in value]
+    return value
+
+
+def test_a_stored_baseline_keeps_the_signature_and_frequency_order() -> None:
+    frame = training().assign(
+        color=np.random.default_rng(1).choice(["teal", "ox", "magenta"], 2000, p=[0.2, 0.3, 0.5])
+    )
+    stats = training_stats(frame, SIGNATURE)
+    stored = jsonb_order(stats)
+    assert list(stored["features"]) != ["x", "n", "color"]
+    rows = frame.head(50).to_dict("records")
+
+    fresh = drift_report(stats, rows, signature=SIGNATURE)
+    report = drift_report(stored, rows, signature=SIGNATURE)
+
+    assert report == fresh
+    assert [f["name"] for f in report["features"]] == ["x", "n", "color"]
+    color = next(f for f in report["features"] if f["name"] == "color")
+    assert [b["bin"] for b in color["bins"]] == ["magenta", "ox", "teal"]
+
+
+def test_baseline_features_missing_from_the_signature_come_last() -> None:
+    stats = training_stats(training(), SIGNATURE)
+    report = drift_report(stats, [], signature=[{"name": "color", "dtype": "string"}])
+    assert [f["name"] for f in report["features"]] == ["color", "n", "x"]
 
 
 def test_percentile() -> None:

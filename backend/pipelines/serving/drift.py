@@ -72,7 +72,8 @@ def _key(value: Any) -> str:
 
 def _categorical_stats(series: pd.Series) -> dict[str, Any]:
     total = len(series)
-    counts = series.dropna().map(_key).value_counts()
+    counts = series.dropna().map(_key).value_counts().sort_index()
+    counts = counts.sort_values(ascending=False, kind="stable")  # ties by value, so stable
     top = counts.iloc[:MAX_CATEGORIES]
     return {
         "kind": "categorical",
@@ -83,10 +84,18 @@ def _categorical_stats(series: pd.Series) -> dict[str, Any]:
     }
 
 
-def drift_report(stats: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """PSI per feature of `rows` (recent inputs, as sent) against the baseline `stats`."""
+def drift_report(
+    stats: dict[str, Any], rows: list[dict[str, Any]], *, signature: list[dict[str, str]]
+) -> dict[str, Any]:
+    """PSI per feature of `rows` (recent inputs, as sent) against the baseline `stats`.
+
+    Features come in the order of `signature`, not of `stats`: a stored baseline's keys do not
+    keep their order (PostgreSQL's jsonb sorts them).
+    """
+    baselines: dict[str, Any] = stats.get("features", {})
     features = []
-    for name, baseline in stats.get("features", {}).items():
+    for name in _feature_order(baselines, signature):
+        baseline = baselines[name]
         values = [row.get(name) for row in rows if isinstance(row, dict)]
         if baseline["kind"] == "numeric":
             bins = _numeric_bins(baseline, values)
@@ -109,6 +118,11 @@ def drift_report(stats: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str,
         "drift": any(feature["drift"] for feature in features),
         "features": features,
     }
+
+
+def _feature_order(baselines: dict[str, Any], signature: list[dict[str, str]]) -> list[str]:
+    names = [column["name"] for column in signature if column["name"] in baselines]
+    return names + sorted(set(baselines) - set(names))
 
 
 def _contribution(expected: float, actual: float) -> float:
@@ -155,7 +169,8 @@ def _numeric_bins(baseline: dict[str, Any], values: list[Any]) -> list[dict[str,
 
 def _categorical_bins(baseline: dict[str, Any], values: list[Any]) -> list[dict[str, Any]]:
     total = len(values) or 1
-    categories: dict[str, float] = baseline["categories"]
+    # Most frequent first, as computed; the stored mapping may have lost that order.
+    categories = dict(sorted(baseline["categories"].items(), key=lambda item: (-item[1], item[0])))
     counts = dict.fromkeys(categories, 0)
     other = nulls = 0
     for value in values:

@@ -7,6 +7,7 @@ import { WorkspaceNav } from '../features/workspaces/WorkspaceNav';
 import { WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher';
 import { Loading } from '../ui/Loading';
 import { Logo } from '../ui/Logo';
+import { NavigationProgress } from './NavigationProgress';
 
 /** The signed-in frame: header with the workspace switcher and the user, and the page below. */
 export function AppLayout() {
@@ -14,6 +15,7 @@ export function AppLayout() {
 
   return (
     <div className="app-shell">
+      <NavigationProgress />
       <a className="skip-link" href="#main">
         Skip to content
       </a>

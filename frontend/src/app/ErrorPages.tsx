@@ -1,15 +1,12 @@
-import { isRouteErrorResponse, Link, useRouteError } from 'react-router-dom';
+import { isRouteErrorResponse, useRouteError } from 'react-router-dom';
+
+import { PageMessage } from '../ui/ErrorState';
 
 export function NotFoundPage() {
   return (
-    <section className="page-message">
-      <title>Not found · Tributary</title>
-      <h1>Page not found</h1>
-      <p>There is nothing at this address.</p>
-      <Link to="/" className="button">
-        Go to your workspaces
-      </Link>
-    </section>
+    <PageMessage title="Page not found" back={{ to: '/', label: 'Go to your workspaces' }}>
+      There is nothing at this address.
+    </PageMessage>
   );
 }
 

@@ -1,40 +1,59 @@
-import { lazy } from 'react';
+import type { ComponentType } from 'react';
 import type { RouteObject } from 'react-router-dom';
 
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { HomePage } from '../features/workspaces/HomePage';
 import { NewWorkspacePage } from '../features/workspaces/NewWorkspacePage';
 import { WorkspaceHomePage } from '../features/workspaces/WorkspaceHomePage';
+import { Loading } from '../ui/Loading';
 import { AppLayout } from './AppLayout';
 import { NotFoundPage, RouteErrorPage } from './ErrorPages';
 
-// Pages with charts and the canvas load on first visit (the layout's Suspense shows progress).
-const DatasetsPage = lazy(() =>
-  import('../features/datasets/DatasetsPage').then((m) => ({ default: m.DatasetsPage })),
+/**
+ * A route whose page loads on first visit. Loading it through the router (not React.lazy) lets
+ * the router report the wait (`useNavigation`), so the layout's progress bar shows while the
+ * old page stays up.
+ */
+function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType) {
+  return async () => ({ Component: pick(await load()) });
+}
+
+// Pages with charts and the canvas load on first visit.
+const loadDatasetsPage = lazyPage(
+  () => import('../features/datasets/DatasetsPage'),
+  (m) => m.DatasetsPage,
 );
-const RunsPage = lazy(() =>
-  import('../features/runs/RunsPage').then((m) => ({ default: m.RunsPage })),
+const loadRunsPage = lazyPage(
+  () => import('../features/runs/RunsPage'),
+  (m) => m.RunsPage,
 );
-const RunComparePage = lazy(() =>
-  import('../features/runs/RunComparePage').then((m) => ({ default: m.RunComparePage })),
+const loadRunComparePage = lazyPage(
+  () => import('../features/runs/RunComparePage'),
+  (m) => m.RunComparePage,
 );
-const RunViewPage = lazy(() =>
-  import('../features/runs/RunViewPage').then((m) => ({ default: m.RunViewPage })),
+const loadRunViewPage = lazyPage(
+  () => import('../features/runs/RunViewPage'),
+  (m) => m.RunViewPage,
 );
-const EditorPage = lazy(() =>
-  import('../features/editor/EditorPage').then((m) => ({ default: m.EditorPage })),
+const loadEditorPage = lazyPage(
+  () => import('../features/editor/EditorPage'),
+  (m) => m.EditorPage,
 );
-const NewPipelinePage = lazy(() =>
-  import('../features/editor/NewPipelinePage').then((m) => ({ default: m.NewPipelinePage })),
+const loadNewPipelinePage = lazyPage(
+  () => import('../features/editor/NewPipelinePage'),
+  (m) => m.NewPipelinePage,
 );
-const ModelsPage = lazy(() =>
-  import('../features/models/ModelsPage').then((m) => ({ default: m.ModelsPage })),
+const loadModelsPage = lazyPage(
+  () => import('../features/models/ModelsPage'),
+  (m) => m.ModelsPage,
 );
-const ModelPage = lazy(() =>
-  import('../features/models/ModelPage').then((m) => ({ default: m.ModelPage })),
+const loadModelPage = lazyPage(
+  () => import('../features/models/ModelPage'),
+  (m) => m.ModelPage,
 );
-const ApiKeysPage = lazy(() =>
-  import('../features/apiKeys/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })),
+const loadApiKeysPage = lazyPage(
+  () => import('../features/apiKeys/ApiKeysPage'),
+  (m) => m.ApiKeysPage,
 );
 
 export const routes: RouteObject[] = [
@@ -45,19 +64,25 @@ export const routes: RouteObject[] = [
       </RequireAuth>
     ),
     errorElement: <RouteErrorPage />,
+    // Shown once, while the first page's code loads.
+    hydrateFallbackElement: (
+      <main className="page-message">
+        <Loading label="Loading Tributary…" />
+      </main>
+    ),
     children: [
       { index: true, element: <HomePage /> },
       { path: 'workspaces/new', element: <NewWorkspacePage /> },
       { path: 'w/:slug', element: <WorkspaceHomePage /> },
-      { path: 'w/:slug/pipelines/new', element: <NewPipelinePage /> },
-      { path: 'w/:slug/pipelines/:id', element: <EditorPage /> },
-      { path: 'w/:slug/datasets', element: <DatasetsPage /> },
-      { path: 'w/:slug/runs', element: <RunsPage /> },
-      { path: 'w/:slug/runs/compare', element: <RunComparePage /> },
-      { path: 'w/:slug/runs/:runId', element: <RunViewPage /> },
-      { path: 'w/:slug/models', element: <ModelsPage /> },
-      { path: 'w/:slug/models/:name', element: <ModelPage /> },
-      { path: 'w/:slug/api-keys', element: <ApiKeysPage /> },
+      { path: 'w/:slug/pipelines/new', lazy: loadNewPipelinePage },
+      { path: 'w/:slug/pipelines/:id', lazy: loadEditorPage },
+      { path: 'w/:slug/datasets', lazy: loadDatasetsPage },
+      { path: 'w/:slug/runs', lazy: loadRunsPage },
+      { path: 'w/:slug/runs/compare', lazy: loadRunComparePage },
+      { path: 'w/:slug/runs/:runId', lazy: loadRunViewPage },
+      { path: 'w/:slug/models', lazy: loadModelsPage },
+      { path: 'w/:slug/models/:name', lazy: loadModelPage },
+      { path: 'w/:slug/api-keys', lazy: loadApiKeysPage },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -6,14 +6,14 @@ import { Badge } from '../../ui/Badge';
 import { Count } from '../../ui/Count';
 import { QueryState } from '../../ui/QueryState';
 import { Section } from '../../ui/Section';
+import { canManageApiKeys } from '../workspaces/permissions';
+import { useWorkspaceRole } from '../workspaces/useWorkspaceRole';
 import { ApiKeyList } from './ApiKeyList';
 import './apiKeys.css';
 import { CreateApiKeyForm } from './CreateApiKeyForm';
 import { KEY_VARIABLE } from './curlExample';
 import { NewKeyPanel } from './NewKeyPanel';
-import { canManageApiKeys } from './permissions';
 import { PredictExample } from './PredictExample';
-import { useWorkspaceRole } from './useWorkspaceRole';
 
 /** /w/:slug/api-keys — keys applications call predict with: list, create (shown once), revoke. */
 export function ApiKeysPage() {

@@ -8,6 +8,7 @@ import { useWorkspaces } from '../../api/workspaces';
 import { parseGraph } from '../../graph/json';
 import '../../ui/pages.css';
 import { ErrorState } from '../../ui/ErrorState';
+import { parseIdParam } from '../../ui/idParam';
 import { Loading } from '../../ui/Loading';
 import './editor.css';
 import { PipelineEditor } from './PipelineEditor';
@@ -27,8 +28,15 @@ function NotFound({ slug }: { slug: string }) {
 
 /** /w/:slug/pipelines/:id — the pipeline editor, once the draft and the catalogue are loaded. */
 export function EditorPage() {
-  const { slug = '', id = '' } = useParams();
-  const pipelineId = /^\d+$/.test(id) ? Number(id) : 0;
+  const { slug = '', id } = useParams();
+  const pipelineId = parseIdParam(id);
+  if (pipelineId === null) {
+    return <NotFound slug={slug} />;
+  }
+  return <PipelineEditorPage slug={slug} pipelineId={pipelineId} />;
+}
+
+function PipelineEditorPage({ slug, pipelineId }: { slug: string; pipelineId: number }) {
   const pipeline = useEditorPipeline(slug, pipelineId);
   const blocks = useBlockCatalogue();
   const workspaces = useWorkspaces();
@@ -38,9 +46,6 @@ export function EditorPage() {
     [pipeline.data],
   );
 
-  if (pipelineId === 0) {
-    return <NotFound slug={slug} />;
-  }
   if (pipeline.isError) {
     if (pipeline.error instanceof ApiError && pipeline.error.status === 404) {
       return <NotFound slug={slug} />;

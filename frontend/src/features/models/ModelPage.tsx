@@ -2,24 +2,18 @@ import { Link, useParams } from 'react-router-dom';
 
 import { ApiError } from '../../api/client';
 import { useModelVersions, type ModelVersion } from '../../api/models';
-import { Badge, type Tone } from '../../ui/Badge';
-import { ErrorState } from '../../ui/ErrorState';
+import { ErrorState, PageMessage } from '../../ui/ErrorState';
 import { formatCount } from '../../ui/format';
 import { Loading } from '../../ui/Loading';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
 import { formatMetric } from '../runs/figures';
+import { canSetModelStage } from '../workspaces/permissions';
+import { useWorkspaceRole } from '../workspaces/useWorkspaceRole';
 import './models.css';
 import { MonitoringSection } from './MonitoringSection';
-import { StageControl } from './StageControl';
+import { StageBadge, StageControl } from './StageControl';
 import { TryItForm } from './TryItForm';
-
-const STAGE_TONES: Record<string, Tone> = {
-  production: 'success',
-  staging: 'info',
-  archived: 'warning',
-  none: 'neutral',
-};
 
 function Metrics({ metrics }: { metrics: Record<string, number> }) {
   const entries = Object.entries(metrics).filter(([key]) => key !== 'n_test');
@@ -42,10 +36,13 @@ function VersionsTable({
   slug,
   name,
   versions,
+  editable,
 }: {
   slug: string;
   name: string;
   versions: ModelVersion[];
+  /** Whether the user may move versions between stages (else each stage is a badge). */
+  editable: boolean;
 }) {
   return (
     <table className="table versions-table">
@@ -65,12 +62,16 @@ function VersionsTable({
           <tr key={version.version}>
             <th scope="row">
               <span className="cell-title">v{version.version}</span>
-              {version.stage !== 'none' && (
-                <Badge tone={STAGE_TONES[version.stage] ?? 'neutral'}>{version.stage}</Badge>
-              )}
+              {editable && version.stage !== 'none' && <StageBadge stage={version.stage} />}
             </th>
             <td>
-              <StageControl slug={slug} name={name} version={version} />
+              <StageControl
+                slug={slug}
+                name={name}
+                version={version}
+                versions={versions}
+                editable={editable}
+              />
             </td>
             <td>
               <Metrics metrics={version.metrics} />
@@ -105,19 +106,25 @@ function VersionsTable({
 export function ModelPage() {
   const { slug = '', name = '' } = useParams();
   const versions = useModelVersions(slug, name);
+  const editable = canSetModelStage(useWorkspaceRole(slug));
+
+  if (versions.isError && versions.error instanceof ApiError && versions.error.status === 404) {
+    return (
+      <PageMessage title="Model not found" back={{ to: `/w/${slug}/models`, label: 'All models' }}>
+        There is no model “{name}” in this workspace.
+      </PageMessage>
+    );
+  }
 
   let body;
   if (versions.isPending) {
     body = <Loading label="Loading the model’s versions…" />;
   } else if (versions.isError) {
-    const missing = versions.error instanceof ApiError && versions.error.status === 404;
     body = (
       <ErrorState
-        title={
-          missing ? `There is no model “${name}” in this workspace` : 'Could not load the model'
-        }
+        title="Could not load the model"
         error={versions.error}
-        onRetry={missing ? undefined : () => void versions.refetch()}
+        onRetry={() => void versions.refetch()}
       />
     );
   } else {
@@ -125,7 +132,7 @@ export function ModelPage() {
     body = (
       <div className="model-layout">
         <Section title="Versions">
-          <VersionsTable slug={slug} name={name} versions={list} />
+          <VersionsTable slug={slug} name={name} versions={list} editable={editable} />
           <p className="card__note">
             One version at a time is in production: promoting another archives it. Predict uses
             production, else the newest version.

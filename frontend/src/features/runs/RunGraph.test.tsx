@@ -39,6 +39,7 @@ describe('RunGraph', () => {
     const train = screen.getByTestId('run-node-train');
     expect(train).toHaveAttribute('data-status', 'running');
     expect(train).toHaveAttribute('data-block', 'train.sklearn');
+    expect(train.title.split('\n')[0]).toBe('Train (scikit-learn)');
     // React Flow's wrapper is a group named by the node's label and status; jsdom never
     // measures nodes, so they stay visibility: hidden and are read by attribute here.
     const wrapper = screen.getByTestId('rf__node-train');

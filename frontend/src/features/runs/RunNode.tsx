@@ -15,7 +15,7 @@ export const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<R
       data-status={data.status}
       data-block={data.block}
       style={{ borderColor: style.color, background: style.background }}
-      title={`${data.blockTitle} (${data.block}): ${style.description}`}
+      title={`${data.label}\n${data.blockTitle} (${data.block}): ${style.description}`}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="run-node__label">{data.label}</div>

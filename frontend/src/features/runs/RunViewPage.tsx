@@ -1,10 +1,11 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import { ApiError } from '../../api/client';
 import { isRunActive, useBlockTitles, useCancelRun, usePipelineVersion } from '../../api/runs';
 import type { PipelineGraph } from '../../api/runTypes';
-import { ErrorState } from '../../ui/ErrorState';
+import { ErrorState, PageMessage } from '../../ui/ErrorState';
+import { parseIdParam } from '../../ui/idParam';
 import { Loading } from '../../ui/Loading';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
@@ -36,19 +37,19 @@ const CONNECTION_TEXT: Record<Connection, string> = {
 /** /w/:slug/runs/:runId — one run as it happens: graph, step details, metrics, timeline, logs. */
 export function RunViewPage() {
   const { slug = '', runId: runParam = '' } = useParams();
-  const runId = Number(runParam);
-  if (!Number.isInteger(runId) || runId <= 0) {
-    return (
-      <section className="page-message">
-        <h1>Run not found</h1>
-        <p>“{runParam}” is not a run number.</p>
-        <Link to={`/w/${slug}/runs`} className="button">
-          All runs
-        </Link>
-      </section>
-    );
+  const runId = parseIdParam(runParam);
+  if (runId === null) {
+    return <RunNotFound slug={slug}>“{runParam}” is not a run number.</RunNotFound>;
   }
   return <RunView key={`${slug}/${runId}`} slug={slug} runId={runId} />;
+}
+
+function RunNotFound({ slug, children }: { slug: string; children: ReactNode }) {
+  return (
+    <PageMessage title="Run not found" back={{ to: `/w/${slug}/runs`, label: 'All runs' }}>
+      {children}
+    </PageMessage>
+  );
 }
 
 function RunView({ slug, runId }: { slug: string; runId: number }) {
@@ -99,21 +100,17 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
   );
 
   if (run === null) {
+    if (live.error instanceof ApiError && live.error.status === 404) {
+      return <RunNotFound slug={slug}>There is no run #{runId} in this workspace.</RunNotFound>;
+    }
     if (live.error) {
-      const missing = live.error instanceof ApiError && live.error.status === 404;
       return (
-        <div className="page-message">
-          <title>Run not found · Tributary</title>
-          <ErrorState
-            title={
-              missing ? `There is no run #${runId} in this workspace` : 'Could not load the run'
-            }
-            error={live.error}
-          />
-          <Link to={`/w/${slug}/runs`} className="button">
-            All runs
-          </Link>
-        </div>
+        <PageMessage
+          title="Could not load the run"
+          back={{ to: `/w/${slug}/runs`, label: 'All runs' }}
+        >
+          {live.error.message}
+        </PageMessage>
       );
     }
     return <Loading label="Loading the run…" />;

@@ -53,7 +53,9 @@ export function Timeline({
                 aria-pressed={selected === bar.node}
                 aria-label={`${label}: ${style.label.toLowerCase()}, ${took}`}
               >
-                <span className="timeline__label">{label}</span>
+                <span className="timeline__label" title={label}>
+                  {label}
+                </span>
                 <span className="timeline__track">
                   {bar.queued && (
                     <span

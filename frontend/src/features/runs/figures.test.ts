@@ -5,8 +5,11 @@ import {
   formatMetric,
   heatmapProps,
   linesProps,
+  metricAxis,
+  metricBounds,
   metricCharts,
   metricFamily,
+  niceAxis,
   scatterProps,
   seriesColor,
 } from './figures';
@@ -202,5 +205,95 @@ describe('metricFamily and formatMetric', () => {
     expect(formatMetric(0.844444)).toBe('0.8444');
     expect(formatMetric(45)).toBe('45');
     expect(formatMetric(null)).toBe('—');
+  });
+});
+
+describe('metricBounds', () => {
+  it.each([
+    ['accuracy', { min: 0, max: 1 }],
+    ['precision', { min: 0, max: 1 }],
+    ['recall_macro', { min: 0, max: 1 }],
+    ['f1', { min: 0, max: 1 }],
+    ['f1_weighted', { min: 0, max: 1 }],
+    ['roc_auc', { min: 0, max: 1 }],
+    ['r2', { max: 1 }],
+    ['loss', { min: 0 }],
+    ['log_loss', { min: 0 }],
+    ['rmse', { min: 0 }],
+    ['learning_rate', {}],
+    ['lossy_count', {}],
+  ])('%s', (family, bounds) => {
+    expect(metricBounds(family)).toEqual(bounds);
+  });
+});
+
+describe('niceAxis', () => {
+  const isRound = (step: number) =>
+    [1, 2, 2.5, 5].some((factor) => {
+      const power = 10 ** Math.floor(Math.log10(step));
+      return Math.abs(step - factor * power) < power * 1e-9;
+    });
+
+  it('gives an accuracy chart round ticks, none above 1', () => {
+    const axis = niceAxis([0.7, 0.84, 0.93, 0.99, 1], { min: 0, max: 1 });
+    expect(axis).toEqual({ domain: [0.7, 1], ticks: [0.7, 0.8, 0.9, 1] });
+  });
+
+  it('starts a loss chart at 0 at the lowest', () => {
+    expect(niceAxis([0.05, 0.4, 2.3], { min: 0 })).toEqual({ domain: [0, 3], ticks: [0, 1, 2, 3] });
+    expect(niceAxis([0.031, 0.042], { min: 0 })?.ticks).toEqual([0.03, 0.035, 0.04, 0.045]);
+  });
+
+  it('widens a single value, still within the bounds', () => {
+    expect(niceAxis([1, 1, 1], { min: 0, max: 1 })).toEqual({
+      domain: [0.9, 1],
+      ticks: [0.9, 0.95, 1],
+    });
+    expect(niceAxis([0])).toEqual({ domain: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1] });
+  });
+
+  it.each([
+    [[0.68, 1.02]],
+    [[0.123, 0.456, 0.789]],
+    [[-3.2, 14.7]],
+    [[1200, 1850]],
+    [[0.0001, 0.00042]],
+  ])('covers %j with evenly spaced round ticks', (values) => {
+    const axis = niceAxis(values);
+    expect(axis).not.toBeNull();
+    const { domain, ticks } = axis as { domain: [number, number]; ticks: number[] };
+    expect(domain[0]).toBeLessThanOrEqual(Math.min(...values));
+    expect(domain[1]).toBeGreaterThanOrEqual(Math.max(...values));
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks.length).toBeLessThanOrEqual(7);
+    const step = (ticks[1] ?? 0) - (ticks[0] ?? 0);
+    expect(isRound(step)).toBe(true);
+    for (const tick of ticks) {
+      expect(Math.abs(Number((tick / step).toFixed(6)) % 1)).toBe(0);
+    }
+  });
+
+  it('keeps points that pass the bounds in view', () => {
+    expect(niceAxis([-0.2, 0.5], { min: 0, max: 1 })?.domain).toEqual([-0.2, 0.6]);
+  });
+
+  it('has no axis for nothing', () => {
+    expect(niceAxis([])).toBeNull();
+    expect(niceAxis([Number.NaN])).toBeNull();
+  });
+});
+
+describe('metricAxis', () => {
+  it('bounds a chart by its family, over every split', () => {
+    const { charts } = metricCharts([
+      makeMetric(1, 'accuracy', 0.71, 0),
+      makeMetric(2, 'val_accuracy', 0.69, 0),
+      makeMetric(3, 'accuracy', 0.98, 1),
+      makeMetric(4, 'val_accuracy', 0.95, 1),
+    ]);
+    expect(charts[0] && metricAxis(charts[0])).toEqual({
+      domain: [0.6, 1],
+      ticks: [0.6, 0.7, 0.8, 0.9, 1],
+    });
   });
 });

@@ -246,3 +246,105 @@ export function formatMetric(value: number | null | undefined): string {
   }
   return numberFormat.format(value);
 }
+
+/** Limits a metric cannot pass; a missing side is open. */
+export interface MetricBounds {
+  min?: number;
+  max?: number;
+}
+
+const SCORES = new Set([
+  'accuracy',
+  'acc',
+  'balanced_accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'f1_score',
+  'roc_auc',
+  'auc',
+  'pr_auc',
+  'average_precision',
+]);
+const LOSSES = /(^|_)(loss|mse|rmse|mae|msle|log_loss|cross_entropy|error)$/;
+
+/**
+ * The bounds of metric family `family`: scores (accuracy, precision, recall, f1, roc_auc) lie
+ * in [0, 1], r2 is at most 1, losses and errors are at least 0. "f1_macro" counts as f1.
+ */
+export function metricBounds(family: string): MetricBounds {
+  const name = family.toLowerCase().replace(/[\s.-]+/g, '_');
+  const base = name.replace(/_(macro|micro|weighted|binary|samples|ovr|ovo)$/, '');
+  if (SCORES.has(base)) {
+    return { min: 0, max: 1 };
+  }
+  if (base === 'r2' || base === 'r2_score') {
+    return { max: 1 };
+  }
+  if (LOSSES.test(name)) {
+    return { min: 0 };
+  }
+  return {};
+}
+
+export interface Axis {
+  domain: [number, number];
+  ticks: number[];
+}
+
+/** The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least `raw`. */
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].find((factor) => factor * power >= raw * (1 - 1e-9)) ?? 10;
+  return step * power;
+}
+
+/** `value` without the float noise of repeated steps (0.30000000000000004 -> 0.3). */
+function clean(value: number, step: number): number {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 2);
+  return Number(value.toFixed(Math.min(decimals, 20)));
+}
+
+/**
+ * A y axis for `values`: the range widened to round numbers, with about `count` ticks at round
+ * steps (1, 2, 2.5 or 5 times a power of ten), kept within `bounds`. Null when there is nothing
+ * to draw.
+ */
+export function niceAxis(values: number[], bounds: MetricBounds = {}, count = 5): Axis | null {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) {
+    return null;
+  }
+  const least = Math.min(...finite);
+  const most = Math.max(...finite);
+  let lo = least;
+  let hi = most;
+  if (lo === hi) {
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  const step = niceStep((hi - lo) / Math.max(1, count - 1));
+  let start = clean(Math.floor(lo / step + 1e-9) * step, step);
+  let end = clean(Math.ceil(hi / step - 1e-9) * step, step);
+  // A bound the data itself passes (a mislabelled metric) would hide points: keep them.
+  if (bounds.min !== undefined && least >= bounds.min) {
+    start = Math.max(start, bounds.min);
+  }
+  if (bounds.max !== undefined && most <= bounds.max) {
+    end = Math.min(end, bounds.max);
+  }
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(start / step - 1e-9); tick * step <= end + step * 1e-9; tick += 1) {
+    ticks.push(clean(tick * step, step));
+  }
+  return { domain: [start, end], ticks };
+}
+
+/** The y axis of a metric chart: round ticks, within what the metric can take. */
+export function metricAxis(chart: MetricChart): Axis | null {
+  const values = chart.rows.flatMap((row) =>
+    chart.keys.map((key) => row[key]).filter((value) => value !== undefined),
+  );
+  return niceAxis(values, metricBounds(chart.family));
+}

@@ -1,11 +1,15 @@
-import { Link, useParams } from 'react-router-dom';
+import { useParams } from 'react-router-dom';
 
 import { useWorkspaces } from '../../api/workspaces';
 import { Badge } from '../../ui/Badge';
+import { PageMessage } from '../../ui/ErrorState';
+import { Loading } from '../../ui/Loading';
 import { DatasetsSection } from './DatasetsSection';
 import { ModelsSection } from './ModelsSection';
 import { PipelinesSection } from './PipelinesSection';
 import { RunsSection } from './RunsSection';
+
+const HOME = { to: '/', label: 'Go to your workspaces' };
 
 /** /w/:slug — a workspace's pipelines, datasets and recent runs. */
 export function WorkspaceHomePage() {
@@ -13,33 +17,39 @@ export function WorkspaceHomePage() {
   const workspaces = useWorkspaces();
   const workspace = workspaces.data?.results.find((candidate) => candidate.slug === slug);
 
-  if (workspaces.isSuccess && !workspace) {
+  // The sections load only for a workspace the user is known to be a member of.
+  if (workspaces.isPending) {
+    return <Loading label="Loading the workspace…" />;
+  }
+  if (!workspace && workspaces.isError) {
     return (
-      <section className="page-message">
-        <title>Workspace not found · Tributary</title>
-        <h1>Workspace not found</h1>
-        <p>
-          There is no workspace &ldquo;{slug}&rdquo;, or you are not a member of it. Ask one of its
-          owners to add you.
-        </p>
-        <Link to="/" className="button">
-          Go to your workspaces
-        </Link>
-      </section>
+      <PageMessage
+        title="Could not load the workspace"
+        back={HOME}
+        onRetry={() => void workspaces.refetch()}
+      >
+        {workspaces.error.message}
+      </PageMessage>
+    );
+  }
+  if (!workspace) {
+    return (
+      <PageMessage title="Workspace not found" back={HOME}>
+        There is no workspace “{slug}”, or you are not a member of it. Ask one of its owners to add
+        you.
+      </PageMessage>
     );
   }
 
-  const name = workspace?.name ?? slug;
-
   return (
     <div className="workspace-home">
-      <title>{`${name} · Tributary`}</title>
+      <title>{`${workspace.name} · Tributary`}</title>
       <div className="page-header">
         <div>
           <p className="eyebrow">Workspace</p>
-          <h1>{name}</h1>
+          <h1>{workspace.name}</h1>
         </div>
-        {workspace?.role && <Badge>{workspace.role}</Badge>}
+        {workspace.role && <Badge>{workspace.role}</Badge>}
       </div>
       <PipelinesSection slug={slug} />
       <div className="two-columns">

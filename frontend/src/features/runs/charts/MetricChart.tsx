@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -9,11 +10,18 @@ import {
   YAxis,
 } from 'recharts';
 
-import { formatMetric, metricFamily, seriesColor, type MetricChart as Chart } from '../figures';
+import {
+  formatMetric,
+  metricAxis,
+  metricFamily,
+  seriesColor,
+  type MetricChart as Chart,
+} from '../figures';
 
 /** One family of per-epoch metrics of one node (loss and val_loss), drawn as they arrive. */
 export function MetricChart({ chart, title }: { chart: Chart; title: string }) {
   const last = chart.rows[chart.rows.length - 1];
+  const axis = useMemo(() => metricAxis(chart), [chart]);
   return (
     <figure className="chart" aria-label={title}>
       <figcaption className="chart__title">
@@ -37,7 +45,13 @@ export function MetricChart({ chart, title }: { chart: Chart; title: string }) {
             allowDecimals={false}
             label={{ value: 'epoch', position: 'insideBottom', offset: -10 }}
           />
-          <YAxis domain={['auto', 'auto']} tickFormatter={formatMetric} width={56} />
+          <YAxis
+            type="number"
+            domain={axis?.domain ?? ['auto', 'auto']}
+            ticks={axis?.ticks}
+            tickFormatter={formatMetric}
+            width={56}
+          />
           <Tooltip
             formatter={(value) => formatMetric(Number(value))}
             labelFormatter={(label) => `epoch ${String(label)}`}
