@@ -26,5 +26,8 @@ export default defineConfig({
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
     unstubGlobals: true,
+    // The editor's page tests render the whole canvas in jsdom; on a loaded 2-core machine one
+    // can take several seconds, which is slowness, not a failure.
+    testTimeout: 20_000,
   },
 });

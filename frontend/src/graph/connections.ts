@@ -1,7 +1,7 @@
 /** Which connections the editor accepts, and why it refuses the others. */
 
 import { hasPath } from './topo';
-import type { BlockSpec, Catalogue, Graph, GraphEdge, GraphNode } from './types';
+import type { BlockSpec, Catalogue, Graph, GraphEdge, NodeContent } from './types';
 
 /** A connection being made: from an output port to an input port. */
 export interface ConnectionRequest {
@@ -18,7 +18,7 @@ function refuse(reason: string): ConnectionCheck {
 }
 
 /** How a node is called in messages: its label, else its block's title, else its id. */
-export function nodeName(node: GraphNode, spec: BlockSpec | undefined): string {
+export function nodeName(node: NodeContent, spec: BlockSpec | undefined): string {
   return node.label || spec?.title || node.id;
 }
 

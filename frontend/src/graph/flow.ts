@@ -3,12 +3,20 @@
  * module has no runtime dependency on React.
  */
 
-import type { Edge, Node } from '@xyflow/react';
+import type { Edge, Node, NodeChange } from '@xyflow/react';
 
 import type { ConnectionRequest } from './connections';
 import type { NodeIssues } from './issues';
 import { edgeId } from './json';
-import type { BlockSpec, Catalogue, Graph, GraphEdge, GraphNode } from './types';
+import type {
+  BlockSpec,
+  Catalogue,
+  Graph,
+  GraphEdge,
+  GraphNode,
+  NodeContent,
+  Position,
+} from './types';
 
 /** What the canvas's block node renders. */
 export interface BlockNodeData extends Record<string, unknown> {
@@ -32,6 +40,8 @@ export interface FlowNodeOptions {
   selected?: boolean;
   issues?: NodeIssues;
   measured?: { width?: number; height?: number };
+  /** Where the canvas shows the node, when not at its own position (while it is dragged). */
+  position?: Position;
 }
 
 export function toFlowNode(
@@ -42,7 +52,7 @@ export function toFlowNode(
   const flowNode: BlockFlowNode = {
     id: node.id,
     type: 'block',
-    position: node.position,
+    position: options.position ?? node.position,
     data: { node, spec, issues: options.issues },
     selected: options.selected ?? false,
   };
@@ -55,7 +65,7 @@ export function toFlowNode(
 /** The type an edge carries: its source output port's type, when the block is known. */
 export function edgePortType(
   edge: GraphEdge,
-  nodes: ReadonlyMap<string, GraphNode>,
+  nodes: ReadonlyMap<string, NodeContent>,
   catalogue: Catalogue,
 ): string | undefined {
   const source = nodes.get(edge.source);
@@ -134,4 +144,26 @@ export function connectionRequest(connection: {
     return null;
   }
   return { source, sourcePort: sourceHandle, target, targetPort: targetHandle };
+}
+
+/** The node changes from React Flow that the editor acts on, by kind. */
+export interface NodeChanges {
+  /** Positions of nodes being dragged (the drag goes on). */
+  dragging: Map<string, Position>;
+  /** Positions where a drag or an arrow key left nodes. */
+  moved: Map<string, Position>;
+  /** Selection changes: id -> selected. */
+  selected: Map<string, boolean>;
+}
+
+export function sortNodeChanges(changes: readonly NodeChange<BlockFlowNode>[]): NodeChanges {
+  const sorted: NodeChanges = { dragging: new Map(), moved: new Map(), selected: new Map() };
+  for (const change of changes) {
+    if (change.type === 'position' && change.position) {
+      (change.dragging ? sorted.dragging : sorted.moved).set(change.id, change.position);
+    } else if (change.type === 'select') {
+      sorted.selected.set(change.id, change.selected);
+    }
+  }
+  return sorted;
 }

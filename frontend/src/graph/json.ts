@@ -1,6 +1,6 @@
 /** The graph JSON: checking an untrusted value's shape (import, API) and canonical form. */
 
-import type { Graph, GraphEdge, GraphNode } from './types';
+import type { Graph, GraphContent, GraphEdge, GraphNode } from './types';
 
 /** Node ids the backend accepts: letters, digits, '_' and '-', at most 64 characters. */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -173,7 +173,7 @@ export function edgeId(edge: GraphEdge): string {
 }
 
 /** What running the graph depends on: everything but positions, as a comparable string. */
-export function semanticKey(graph: Graph): string {
+export function semanticKey(graph: GraphContent): string {
   return JSON.stringify({
     nodes: graph.nodes.map((node) => [node.id, node.block, node.config]),
     edges: graph.edges.map(edgeId),

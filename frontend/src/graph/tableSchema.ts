@@ -9,7 +9,7 @@
 
 import { sampleColumns } from './samples';
 import { topologicalOrder } from './topo';
-import type { ColumnInfo, Graph, GraphNode, TableSchema } from './types';
+import type { ColumnInfo, GraphContent, NodeContent, TableSchema } from './types';
 
 /** Where schemas come from outside the graph. */
 export interface SchemaSources {
@@ -32,7 +32,7 @@ function integer(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) ? value : fallback;
 }
 
-function ingest(node: GraphNode, sources: SchemaSources): TableSchema | null {
+function ingest(node: NodeContent, sources: SchemaSources): TableSchema | null {
   const config = node.config;
   switch (node.block) {
     case 'ingest.dataset': {
@@ -73,7 +73,7 @@ function numericColumns(schema: TableSchema, listed: string[]): Set<string> {
 }
 
 /** One table through a feature block's transform, or null when its columns depend on the data. */
-function transform(node: GraphNode, schema: TableSchema): TableSchema | null {
+function transform(node: NodeContent, schema: TableSchema): TableSchema | null {
   const config = node.config;
   const listed = strings(config.columns);
   switch (node.block) {
@@ -121,7 +121,7 @@ function transform(node: GraphNode, schema: TableSchema): TableSchema | null {
 }
 
 function outputs(
-  node: GraphNode,
+  node: NodeContent,
   inputs: Inputs,
   sources: SchemaSources,
 ): Record<string, TableSchema | null> {
@@ -141,11 +141,11 @@ function outputs(
 }
 
 /** The schema of every table output in the graph that can be known without running it. */
-export function inferSchemas(graph: Graph, sources: SchemaSources): InferredSchemas {
+export function inferSchemas(graph: GraphContent, sources: SchemaSources): InferredSchemas {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const schemas: InferredSchemas = new Map();
   for (const id of topologicalOrder(graph).order) {
-    const node = byId.get(id) as GraphNode;
+    const node = byId.get(id) as NodeContent;
     const inputs: Inputs = {};
     for (const edge of graph.edges) {
       if (edge.target === id) {
@@ -165,7 +165,7 @@ const PREFERRED_INPUTS = ['train', 'table', 'test'];
  * Null when nothing is known.
  */
 export function columnsForNode(
-  graph: Graph,
+  graph: GraphContent,
   nodeId: string,
   schemas: InferredSchemas,
 ): TableSchema | null {

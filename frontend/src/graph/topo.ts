@@ -1,8 +1,8 @@
 /** Order and reachability in a pipeline graph. */
 
-import type { Graph } from './types';
+import type { GraphContent } from './types';
 
-function successors(graph: Graph): Map<string, string[]> {
+function successors(graph: GraphContent): Map<string, string[]> {
   const next = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
   for (const edge of graph.edges) {
     next.get(edge.source)?.push(edge.target);
@@ -21,7 +21,7 @@ export interface TopologicalOrder {
  * Kahn's algorithm. Ties are broken by the nodes' order in the graph, so the result is stable
  * for a given graph.
  */
-export function topologicalOrder(graph: Graph): TopologicalOrder {
+export function topologicalOrder(graph: GraphContent): TopologicalOrder {
   const next = successors(graph);
   const indegree = new Map<string, number>(graph.nodes.map((node) => [node.id, 0]));
   for (const edge of graph.edges) {
@@ -49,7 +49,7 @@ export function topologicalOrder(graph: Graph): TopologicalOrder {
 }
 
 /** Whether following edges from `from` reaches `to` (a node reaches itself). */
-export function hasPath(graph: Graph, from: string, to: string): boolean {
+export function hasPath(graph: GraphContent, from: string, to: string): boolean {
   const next = successors(graph);
   const seen = new Set<string>();
   const stack = [from];

@@ -29,6 +29,18 @@ export interface Graph {
   edges: GraphEdge[];
 }
 
+/** A node without its position: what running it depends on, and what its settings show. */
+export type NodeContent = Omit<GraphNode, 'position'>;
+
+/**
+ * A graph without positions: what validation, column inference and the settings panel read,
+ * so that moving blocks does not recompute them. Every Graph is one.
+ */
+export interface GraphContent {
+  readonly nodes: readonly NodeContent[];
+  readonly edges: readonly GraphEdge[];
+}
+
 export const FAMILIES = ['ingest', 'feature', 'train', 'evaluate', 'publish'] as const;
 export type Family = (typeof FAMILIES)[number];
 

@@ -41,6 +41,14 @@ function PortRow({
   );
 }
 
+/**
+ * Whether a block shows the same: it draws its id, data and selection only, so a move or a new
+ * measurement (other props React Flow passes) does not redraw it.
+ */
+function sameBlock(before: NodeProps<BlockFlowNode>, after: NodeProps<BlockFlowNode>): boolean {
+  return before.id === after.id && before.data === after.data && before.selected === after.selected;
+}
+
 /** A block on the canvas: its title, label, problems, and a typed handle per port. */
 export const BlockNode = memo(function BlockNode({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const { node, spec, issues } = data;
@@ -97,4 +105,4 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       )}
     </div>
   );
-});
+}, sameBlock);

@@ -10,21 +10,26 @@ import {
   type OnConnectEnd,
   type OnDelete,
   type OnEdgesChange,
-  type OnNodeDrag,
   type OnNodesChange,
-  type SelectionDragHandler,
 } from '@xyflow/react';
-import { useCallback, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useRef, useState, type DragEvent } from 'react';
 
 import { checkConnection } from '../../graph/connections';
-import { connectionRequest, type BlockFlowNode, type PortFlowEdge } from '../../graph/flow';
+import {
+  connectionRequest,
+  sortNodeChanges,
+  type BlockFlowNode,
+  type PortFlowEdge,
+} from '../../graph/flow';
 import type { NodeIssues } from '../../graph/issues';
-import type { Catalogue, Graph, Position } from '../../graph/types';
+import type { Catalogue, Position } from '../../graph/types';
 import { BLOCK_MIME } from './blockDrag';
 import { BlockNode } from './BlockNode';
+import { useDragPositions } from './useDragPositions';
 import { useEditorStore } from './useEditorStore';
 import { useEditorStoreApi } from './useEditorStoreApi';
-import { useFlowElements, type Measured } from './useFlowElements';
+import { useFlowElements } from './useFlowElements';
+import { useGraphContent } from './useGraphContent';
 import type { GraphEdits } from './useGraphEdits';
 
 const nodeTypes: NodeTypes = { block: BlockNode };
@@ -34,6 +39,7 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECT_KEYS = ['Meta', 'Control', 'Shift'];
 const HINT_MS = 4000;
 const MINIMAP_SIZE = { width: 160, height: 110 };
+const SNAP_GRID: [number, number] = [10, 10];
 
 const FAMILY_COLOURS: Record<string, string> = {
   ingest: '#1d5fb8',
@@ -54,31 +60,32 @@ function miniMapColour(node: BlockFlowNode): string {
   return FAMILY_COLOURS[node.data.spec?.family ?? ''] ?? '#8b96a3';
 }
 
-/** The canvas: blocks and connections, with drop, connect, select, move and delete. */
-export function EditorCanvas({
+/**
+ * The canvas: blocks and connections, with drop, connect, select, move and delete. While blocks
+ * are dragged the canvas alone shows them moving; the graph gets their positions when the drag
+ * ends, as one edit.
+ */
+export const EditorCanvas = memo(function EditorCanvas({
   catalogue,
   issues,
   edits,
   readOnly,
-  measured,
-  onMeasure,
   screenToFlow,
 }: {
   catalogue: Catalogue;
   issues: ReadonlyMap<string, NodeIssues>;
   edits: GraphEdits;
   readOnly: boolean;
-  measured: ReadonlyMap<string, Measured>;
-  onMeasure: (sizes: ReadonlyMap<string, Measured>) => void;
   screenToFlow: (point: Position) => Position;
 }) {
   const store = useEditorStoreApi();
   const graph = useEditorStore((state) => state.graph);
+  const content = useGraphContent();
   const selection = useEditorStore((state) => state.selection);
-  const { nodes, edges } = useFlowElements(graph, selection, catalogue, issues, measured);
+  const { positions: dragged, move: dragMove, drop: dragDrop } = useDragPositions();
+  const { nodes, edges } = useFlowElements(graph, content, selection, dragged, catalogue, issues);
   const [hint, setHint] = useState<string | null>(null);
   const hintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const dragStart = useRef<Graph | null>(null);
   // Fit the view to the graph it opens with; an empty canvas starts at 100% instead.
   const [fitOnOpen] = useState(() => store.getState().graph.nodes.length > 0);
 
@@ -95,30 +102,24 @@ export function EditorCanvas({
 
   const onNodesChange: OnNodesChange<BlockFlowNode> = useCallback(
     (changes) => {
-      const positions = new Map<string, Position>();
-      const sizes = new Map<string, Measured>();
-      const selected = new Map<string, boolean>();
-      for (const change of changes) {
-        if (change.type === 'position' && change.position) {
-          positions.set(change.id, change.position);
-        } else if (change.type === 'dimensions' && change.dimensions) {
-          sizes.set(change.id, change.dimensions);
-        } else if (change.type === 'select') {
-          selected.set(change.id, change.selected);
-        }
-      }
+      const { dragging, moved, selected } = sortNodeChanges(changes);
       if (selected.size > 0) {
         const { selection } = store.getState();
         store.setSelection({ ...selection, nodes: applySelect(selection.nodes, selected) });
       }
-      if (positions.size > 0 && !readOnly) {
-        edits.move(positions);
+      if (readOnly) {
+        return;
       }
-      if (sizes.size > 0) {
-        onMeasure(sizes);
+      if (dragging.size > 0) {
+        dragMove(dragging);
+      }
+      if (moved.size > 0) {
+        // The end of a drag is one undo step; quick arrow-key nudges of the same blocks make one.
+        const dropped = dragDrop(moved.keys());
+        edits.move(moved, dropped ? undefined : `nudge:${[...moved.keys()].join(' ')}`);
       }
     },
-    [edits, onMeasure, readOnly, store],
+    [dragDrop, dragMove, edits, readOnly, store],
   );
 
   const onEdgesChange: OnEdgesChange<PortFlowEdge> = useCallback(
@@ -136,28 +137,6 @@ export function EditorCanvas({
     },
     [store],
   );
-
-  const onDragStart: OnNodeDrag<BlockFlowNode> = useCallback(() => {
-    dragStart.current = store.getState().graph;
-  }, [store]);
-
-  const onDragStop: OnNodeDrag<BlockFlowNode> = useCallback(() => {
-    if (dragStart.current) {
-      edits.commitMove(dragStart.current);
-      dragStart.current = null;
-    }
-  }, [edits]);
-
-  const onSelectionDragStart: SelectionDragHandler<BlockFlowNode> = useCallback(() => {
-    dragStart.current = store.getState().graph;
-  }, [store]);
-
-  const onSelectionDragStop: SelectionDragHandler<BlockFlowNode> = useCallback(() => {
-    if (dragStart.current) {
-      edits.commitMove(dragStart.current);
-      dragStart.current = null;
-    }
-  }, [edits]);
 
   const isValidConnection: IsValidConnection<PortFlowEdge> = useCallback(
     (connection) => {
@@ -236,10 +215,6 @@ export function EditorCanvas({
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
-        onNodeDragStart={onDragStart}
-        onNodeDragStop={onDragStop}
-        onSelectionDragStart={onSelectionDragStart}
-        onSelectionDragStop={onSelectionDragStop}
         isValidConnection={isValidConnection}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
@@ -253,7 +228,7 @@ export function EditorCanvas({
         minZoom={0.1}
         maxZoom={2}
         snapToGrid
-        snapGrid={[10, 10]}
+        snapGrid={SNAP_GRID}
         aria-label="Pipeline canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
@@ -284,4 +259,4 @@ export function EditorCanvas({
       </div>
     </div>
   );
-}
+});

@@ -72,6 +72,21 @@ function renderEditor() {
   return router;
 }
 
+/** A mouse event as a browser sends it: with its window as `view`, which d3-drag listens on. */
+function mouse(type: string, target: EventTarget, clientX: number, clientY: number) {
+  const event = new MouseEvent(type, {
+    bubbles: true,
+    cancelable: true,
+    button: 0,
+    clientX,
+    clientY,
+  });
+  Object.defineProperty(event, 'view', { value: window });
+  act(() => {
+    target.dispatchEvent(event);
+  });
+}
+
 beforeEach(() => {
   document.cookie = 'csrftoken=tok';
   stubReactFlowBrowser();
@@ -175,6 +190,48 @@ describe('the editor page', () => {
     expect(await screen.findByText('Reloaded the latest saved draft.')).toBeInTheDocument();
     expect(screen.queryByText('Someone else saved this pipeline')).not.toBeInTheDocument();
     expect(screen.getByText('All changes saved')).toBeInTheDocument();
+  });
+
+  it('moves dragged blocks on the canvas alone, then saves the move as one undo step', async () => {
+    const saves: Graph[] = [];
+    mockApi({
+      ...baseRoutes(),
+      [`GET ${BASE}/pipelines/7/`]: { body: pipeline(3) },
+      [`PATCH ${BASE}/pipelines/7/`]: (init) => {
+        const body = JSON.parse(String(init.body)) as { revision: number; graph: Graph };
+        saves.push(body.graph);
+        return { body: pipeline(body.revision + 1, body.graph) };
+      },
+    });
+    renderEditor();
+    const title = await screen.findByText('Train/test split', { selector: '.block-node__title' });
+    const node = title.closest<HTMLElement>('.react-flow__node');
+    await waitFor(() => expect(node?.style.visibility).not.toBe('hidden'));
+    const shownAt = () => node?.style.transform;
+    const opened = shownAt();
+
+    mouse('mousedown', title, 100, 100);
+    for (const x of [110, 130, 160, 200]) {
+      mouse('mousemove', window, x, 120);
+    }
+    await waitFor(() => expect(shownAt()).not.toBe(opened));
+    // Still dragging: the graph (and so the draft to save) has not changed yet.
+    expect(screen.getByText('All changes saved')).toBeInTheDocument();
+    const dragged = shownAt();
+    mouse('mouseup', window, 200, 120);
+
+    await waitFor(() => expect(saves).toHaveLength(1), { timeout: 3000 });
+    const split = saves[0]?.nodes.find((saved) => saved.id === 'split');
+    expect(split?.position).not.toEqual(GRAPH.nodes[1]?.position);
+    expect(split?.position.x).toBeGreaterThan(300);
+    expect(shownAt()).toBe(dragged);
+
+    act(() => {
+      fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
+    });
+    await waitFor(() => expect(shownAt()).toBe(opened));
+    await waitFor(() => expect(saves).toHaveLength(2), { timeout: 3000 });
+    expect(saves[1]).toEqual(GRAPH);
   });
 
   it('says when the pipeline does not exist', async () => {

@@ -2,12 +2,13 @@ import { useId } from 'react';
 
 import { nodeName } from '../../graph/connections';
 import type { NodeIssues } from '../../graph/issues';
-import type { Catalogue, GraphNode } from '../../graph/types';
+import type { Catalogue, NodeContent } from '../../graph/types';
 import { summary } from './BlockPalette';
 import { ConfigForm } from './ConfigForm';
 import { Icon } from './icons';
 import { useDatasetChoices } from './useDatasetChoices';
 import { useEditorStore } from './useEditorStore';
+import { useGraphContent } from './useGraphContent';
 import type { GraphEdits } from './useGraphEdits';
 import { useNodeColumns } from './useNodeColumns';
 
@@ -19,16 +20,16 @@ function NodeSettings({
   edits,
   readOnly,
 }: {
-  node: GraphNode;
+  node: NodeContent;
   slug: string;
   catalogue: Catalogue;
   issues: NodeIssues | undefined;
   edits: GraphEdits;
   readOnly: boolean;
 }) {
-  const graph = useEditorStore((state) => state.graph);
+  const content = useGraphContent();
   const { choices, sources } = useDatasetChoices(slug);
-  const columns = useNodeColumns(graph, node.id, sources);
+  const columns = useNodeColumns(content, node.id, sources);
   const labelId = useId();
   const spec = catalogue.get(node.block);
   const general = issues?.messages.filter(
@@ -120,7 +121,7 @@ export function NodeInspector({
   onCopy: () => void;
 }) {
   const selection = useEditorStore((state) => state.selection);
-  const nodes = useEditorStore((state) => state.graph.nodes);
+  const { nodes } = useGraphContent();
   const selected = nodes.filter((node) => selection.nodes.includes(node.id));
   const only = selected.length === 1 ? selected[0] : undefined;
 

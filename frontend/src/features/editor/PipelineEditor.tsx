@@ -11,7 +11,7 @@ import {
   type PipelineVersion,
 } from '../../api/pipelines';
 import { issuesByNode } from '../../graph/issues';
-import { DEFAULT_NODE_SIZE, freePosition } from '../../graph/layout';
+import { DEFAULT_NODE_SIZE, freePosition, type Size } from '../../graph/layout';
 import { parseGraph, parseGraphText, toApiGraph } from '../../graph/json';
 import { catalogueOf, type BlockSpec, type Graph, type Position } from '../../graph/types';
 import { BlockPalette } from './BlockPalette';
@@ -28,7 +28,7 @@ import { useAutosave } from './useAutosave';
 import { useClipboard } from './useClipboard';
 import { useEditorShortcuts } from './useEditorShortcuts';
 import { useEditorStore } from './useEditorStore';
-import type { Measured } from './useFlowElements';
+import { useGraphContent } from './useGraphContent';
 import { useGraphEdits } from './useGraphEdits';
 import { useGraphValidation } from './useGraphValidation';
 import { useUndoRedo } from './useUndoRedo';
@@ -76,14 +76,14 @@ function EditorWorkspace({
   const edits = useGraphEdits(store, history, catalogue);
   const autosave = useAutosave({ store, slug, pipeline, enabled: !readOnly });
   const clipboard = useClipboard(store, edits);
-  const graph = useEditorStore((state) => state.graph);
+  const content = useGraphContent();
   const selection = useEditorStore((state) => state.selection);
-  const validation = useGraphValidation(slug, pipeline.id, graph);
+  const currentGraph = useCallback(() => store.getState().graph, [store]);
+  const validation = useGraphValidation(slug, pipeline.id, content, currentGraph);
   const issues = useMemo(() => issuesByNode(validation.result?.errors ?? []), [validation.result]);
   const createVersion = useCreateVersion(slug, pipeline.id);
   const restore = useRestoreVersion(slug, pipeline.id);
   const runPipeline = useRunPipeline(slug, pipeline.id);
-  const [measured, setMeasured] = useState<ReadonlyMap<string, Measured>>(() => new Map());
   const [notice, setNotice] = useState<Notice | null>(null);
   const [saveOpen, setSaveOpen] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
@@ -102,13 +102,17 @@ function EditorWorkspace({
     requestAnimationFrame(() => void flow.fitView(FIT_VIEW));
   }, [flow]);
 
-  const onMeasure = useCallback((sizes: ReadonlyMap<string, Measured>) => {
-    setMeasured((previous) => {
-      const next = new Map(previous);
-      sizes.forEach((size, id) => next.set(id, size));
-      return next;
-    });
-  }, []);
+  const layout = useCallback(() => {
+    const sizes = new Map<string, Size>();
+    for (const node of store.getState().graph.nodes) {
+      const measured = flow.getInternalNode(node.id)?.measured;
+      if (measured?.width && measured.height) {
+        sizes.set(node.id, { width: measured.width, height: measured.height });
+      }
+    }
+    edits.layout(sizes);
+    fit();
+  }, [edits, fit, flow, store]);
 
   const screenToFlow = useCallback((point: Position) => flow.screenToFlowPosition(point), [flow]);
 
@@ -321,10 +325,7 @@ function EditorWorkspace({
         onCopy={copy}
         onPaste={paste}
         onDelete={edits.removeSelection}
-        onLayout={() => {
-          edits.layout(measured);
-          fit();
-        }}
+        onLayout={layout}
         onFit={fit}
         onExport={exportGraph}
         onImport={(file) => void importFile(file)}
@@ -348,8 +349,6 @@ function EditorWorkspace({
           issues={issues}
           edits={edits}
           readOnly={readOnly}
-          measured={measured}
-          onMeasure={onMeasure}
           screenToFlow={screenToFlow}
         />
         {notice && (
@@ -366,7 +365,7 @@ function EditorWorkspace({
       </div>
       <ProblemsPanel
         validation={validation}
-        nodes={graph.nodes}
+        nodes={content.nodes}
         catalogue={catalogue}
         onShowNode={showNode}
       />

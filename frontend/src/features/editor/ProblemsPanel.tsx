@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 
 import { nodeName } from '../../graph/connections';
-import type { Catalogue, GraphIssue, GraphNode } from '../../graph/types';
+import type { Catalogue, GraphIssue, NodeContent } from '../../graph/types';
 import { Icon } from './icons';
 import type { GraphValidation } from './useGraphValidation';
 
@@ -21,7 +21,7 @@ export function ProblemsPanel({
   onShowNode,
 }: {
   validation: GraphValidation;
-  nodes: readonly GraphNode[];
+  nodes: readonly NodeContent[];
   catalogue: Catalogue;
   onShowNode: (id: string) => void;
 }) {

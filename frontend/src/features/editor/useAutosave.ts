@@ -45,7 +45,8 @@ export function useAutosave({ store, slug, pipeline, enabled }: Options): Autosa
   const [status, setStatus] = useState<SaveStatus>('saved');
   const [error, setError] = useState<Error | null>(null);
   const revision = useRef(pipeline.revision);
-  const savedKey = useRef(graphKey(store.getState().graph));
+  const [openedKey] = useState(() => graphKey(store.getState().graph));
+  const savedKey = useRef(openedKey);
   const conflict = useRef(false);
   const inFlight = useRef<Promise<boolean> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);

@@ -20,10 +20,11 @@ export interface GraphEdits {
   removeSelection(): void;
   setConfig(nodeId: string, key: string, value: unknown): void;
   setLabel(nodeId: string, label: string): void;
-  /** Move nodes while dragging: not recorded (see commitMove). */
-  move(positions: ReadonlyMap<string, Position>): void;
-  /** A drag ended: record the graph as it was when it began. */
-  commitMove(before: Graph): void;
+  /**
+   * Move nodes to where a drag (or an arrow key) left them; the canvas shows a drag in progress
+   * on its own, so the graph changes once per drag.
+   */
+  move(positions: ReadonlyMap<string, Position>, coalesce?: string): void;
   /** Lay the graph out left to right. */
   layout(sizes: ReadonlyMap<string, Size>): void;
   /** Paste a copied fragment next to its origin, and select what was pasted. */
@@ -79,13 +80,8 @@ export function useGraphEdits(
       setLabel(nodeId, label) {
         apply((graph) => setLabel(graph, nodeId, label), `label:${nodeId}`);
       },
-      move(positions) {
-        store.setGraph(moveNodes(store.getState().graph, positions));
-      },
-      commitMove(before) {
-        if (store.getState().graph !== before) {
-          record(before);
-        }
+      move(positions, coalesce) {
+        apply((graph) => moveNodes(graph, positions), coalesce);
       },
       layout(sizes) {
         apply((graph) => moveNodes(graph, layoutPositions(graph, { sizes })));

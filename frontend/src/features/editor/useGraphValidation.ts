@@ -1,9 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 
 import { pipelineKeys, validatePipelineGraph, type ValidationResult } from '../../api/pipelines';
 import { hashText, semanticKey } from '../../graph/json';
-import type { Graph } from '../../graph/types';
+import type { Graph, GraphContent } from '../../graph/types';
 import { useDebouncedValue } from './useDebouncedValue';
 
 export const VALIDATE_DELAY_MS = 600;
@@ -19,22 +19,20 @@ export interface GraphValidation {
 
 /**
  * Server-side validation of the graph being edited, asked again once edits pause. Moving nodes
- * does not count as an edit.
+ * does not count as an edit: `content` (useGraphContent) stays the same then, and `graph` gives
+ * the graph to send when the question is asked.
  */
 export function useGraphValidation(
   slug: string,
   pipelineId: number,
-  graph: Graph,
+  content: GraphContent,
+  graph: () => Graph,
 ): GraphValidation {
-  const latest = useRef(graph);
-  useEffect(() => {
-    latest.current = graph;
-  }, [graph]);
-  const key = useMemo(() => hashText(semanticKey(graph)), [graph]);
+  const key = useMemo(() => hashText(semanticKey(content)), [content]);
   const settledKey = useDebouncedValue(key, VALIDATE_DELAY_MS);
   const query = useQuery({
     queryKey: pipelineKeys.validation(slug, pipelineId, settledKey),
-    queryFn: ({ signal }) => validatePipelineGraph(slug, pipelineId, latest.current, signal),
+    queryFn: ({ signal }) => validatePipelineGraph(slug, pipelineId, graph(), signal),
     placeholderData: keepPreviousData,
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 60_000,

@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
 
 import { columnsForNode, inferSchemas, type SchemaSources } from '../../graph/tableSchema';
-import type { Graph, TableSchema } from '../../graph/types';
+import type { GraphContent, TableSchema } from '../../graph/types';
 
 /** The table a node's column fields pick from, when it can be known before running. */
 export function useNodeColumns(
-  graph: Graph,
+  graph: GraphContent,
   nodeId: string,
   sources: SchemaSources,
 ): TableSchema | null {
