@@ -30,17 +30,20 @@ export function RunGraph({
   blockTitles,
   selected,
   onSelect,
+  warnings,
 }: {
   graph: PipelineGraph;
   steps: Step[];
   blockTitles: ReadonlyMap<string, string>;
   selected: string | null;
   onSelect: (node: string) => void;
+  /** Warning lines by node, from the run's logs. */
+  warnings?: ReadonlyMap<string, readonly string[]>;
 }) {
   const [sizes, setSizes] = useState<ReadonlyMap<string, NodeSize>>(() => new Map());
   const nodes = useMemo(
-    () => toFlowNodes(graph, steps, blockTitles, selected, sizes),
-    [graph, steps, blockTitles, selected, sizes],
+    () => toFlowNodes(graph, steps, blockTitles, selected, sizes, warnings),
+    [graph, steps, blockTitles, selected, sizes, warnings],
   );
   const edges = useMemo(() => toFlowEdges(graph, steps), [graph, steps]);
 

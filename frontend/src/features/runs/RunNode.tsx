@@ -26,6 +26,12 @@ export const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<R
         <span className="run-node__dot" style={{ background: style.color }} aria-hidden="true" />
         {style.label}
         {data.attempt > 1 && <span className="muted"> · attempt {data.attempt}</span>}
+        {data.warnings > 0 && (
+          <span className="run-node__warnings">
+            {' '}
+            · {data.warnings} {data.warnings === 1 ? 'warning' : 'warnings'}
+          </span>
+        )}
         {data.status === 'running' && <span className="run-node__percent">{percent}%</span>}
       </div>
       {data.status === 'running' && (

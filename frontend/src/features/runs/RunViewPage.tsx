@@ -16,6 +16,7 @@ import { ALL_LOGS, type LogFilter } from './logFilter';
 import { MetricsPanel } from './MetricsPanel';
 import { RerunDialog } from './RerunDialog';
 import { RunGraph } from './RunGraph';
+import { warningsByNode } from './runGraph';
 import { nodeLabel, orderedNodeIds } from './runGraph';
 import './runs.css';
 import { StatusLegend } from './StatusLegend';
@@ -26,6 +27,7 @@ import { useRunEvents, type Connection } from './useRunEvents';
 
 const EMPTY_GRAPH: PipelineGraph = { nodes: [], edges: [] };
 const LOGS_ID = 'run-logs';
+const NO_WARNINGS: readonly string[] = [];
 
 const CONNECTION_TEXT: Record<Connection, string> = {
   connecting: 'Connecting…',
@@ -75,6 +77,7 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
     });
   }, [graph, titles]);
   const labels = useMemo(() => new Map(nodes.map((node) => [node.id, node.label])), [nodes]);
+  const warnings = useMemo(() => warningsByNode(live.logs), [live.logs]);
   const steps = useMemo(() => {
     const order = new Map(nodes.map((node, index) => [node.id, index]));
     return [...(run?.steps ?? [])].sort(
@@ -206,6 +209,7 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
             blockTitles={titles}
             selected={selected}
             onSelect={select}
+            warnings={warnings}
           />
         )}
       </Section>
@@ -214,6 +218,7 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
           slug={slug}
           step={selectedStep}
           label={labels.get(selected) ?? selected}
+          warnings={warnings.get(selected) ?? NO_WARNINGS}
           now={now}
           canRerun={version.isSuccess}
           onShowLogs={() => {

@@ -20,6 +20,7 @@ export function StepDetails({
   slug,
   step,
   label,
+  warnings = [],
   now,
   canRerun,
   onShowLogs,
@@ -29,6 +30,8 @@ export function StepDetails({
   slug: string;
   step: Step | undefined;
   label: string;
+  /** What the step logged as warnings (shown even when it succeeded). */
+  warnings?: readonly string[];
   now: number;
   canRerun: boolean;
   onShowLogs: () => void;
@@ -128,6 +131,18 @@ export function StepDetails({
                 <pre>{step.error_traceback}</pre>
               </details>
             )}
+          </div>
+        )}
+        {warnings.length > 0 && (
+          <div className="step-warnings" role="status">
+            <p className="step-warnings__title">
+              {warnings.length === 1 ? 'Warning' : `${warnings.length} warnings`}
+            </p>
+            <ul>
+              {warnings.map((message, index) => (
+                <li key={index}>{message}</li>
+              ))}
+            </ul>
           </div>
         )}
         {step && hasOutputs(step.status) ? (

@@ -6,6 +6,7 @@ import {
   orderedNodeIds,
   toFlowEdges,
   toFlowNodes,
+  warningsByNode,
   withMeasuredSizes,
 } from './runGraph';
 import { makeStep } from './testRuns';
@@ -48,6 +49,30 @@ describe('toFlowNodes', () => {
     expect(nodes.every((node) => node.draggable === false && node.connectable === false)).toBe(
       true,
     );
+  });
+});
+
+describe('warnings', () => {
+  it('counts the warning lines of each node, shown on the node and to screen readers', () => {
+    const warnings = warningsByNode([
+      { node: 'train', level: 'info', message: 'training' },
+      { node: 'train', level: 'warning', message: 'not published: rmse is 57.4' },
+      { node: 'eval', level: 'error', message: 'shown as the step error instead' },
+    ]);
+    expect(Object.fromEntries(warnings)).toEqual({ train: ['not published: rmse is 57.4'] });
+
+    const nodes = toFlowNodes(
+      GRAPH,
+      [makeStep('train', { status: 'succeeded' })],
+      new Map(),
+      null,
+      new Map(),
+      warnings,
+    );
+    const train = nodes.find((node) => node.id === 'train');
+    expect(train?.data.warnings).toBe(1);
+    expect(train?.ariaLabel).toBe('train: succeeded, 1 warning');
+    expect(nodes.find((node) => node.id === 'load')?.data.warnings).toBe(0);
   });
 });
 

@@ -2,7 +2,7 @@
 
 import type { Edge, Node } from '@xyflow/react';
 
-import type { PipelineGraph, Step } from '../../api/runTypes';
+import type { LogEntry, PipelineGraph, Step } from '../../api/runTypes';
 
 export type RunNodeData = {
   label: string;
@@ -14,6 +14,8 @@ export type RunNodeData = {
   maxAttempts: number;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Warnings the step logged: a step can succeed and still have something to say. */
+  warnings: number;
 };
 
 export type RunFlowNode = Node<RunNodeData, 'run'>;
@@ -111,6 +113,24 @@ export function nodeLabel(node: { id: string; label?: string }, blockTitle?: str
   return node.label?.trim() || blockTitle || node.id;
 }
 
+/** The warning lines each node logged, in order (e.g. a publish gate that was not met). */
+export function warningsByNode(logs: readonly Pick<LogEntry, 'node' | 'level' | 'message'>[]) {
+  const warnings = new Map<string, string[]>();
+  for (const line of logs) {
+    if (line.level === 'warning') {
+      const list = warnings.get(line.node) ?? [];
+      list.push(line.message);
+      warnings.set(line.node, list);
+    }
+  }
+  return warnings;
+}
+
+/** ", 1 warning" / ", 3 warnings", or nothing. */
+export function warningCount(count: number): string {
+  return count === 0 ? '' : `, ${count} ${count === 1 ? 'warning' : 'warnings'}`;
+}
+
 /** A node's size as React Flow measured it on the page. */
 export type NodeSize = { width: number; height: number };
 
@@ -126,6 +146,7 @@ export function toFlowNodes(
   blockTitles: ReadonlyMap<string, string>,
   selected: string | null,
   sizes: ReadonlyMap<string, NodeSize> = new Map(),
+  warnings: ReadonlyMap<string, readonly string[]> = new Map(),
 ): RunFlowNode[] {
   const stepByNode = new Map(steps.map((step) => [step.node_id, step]));
   const positions = nodePositions(graph);
@@ -145,7 +166,7 @@ export function toFlowNodes(
       connectable: false,
       deletable: false,
       // React Flow's own role (a group, "node") keeps the progress bar inside exposed.
-      ariaLabel: `${label}: ${status}`,
+      ariaLabel: `${label}: ${status}${warningCount(warnings.get(node.id)?.length ?? 0)}`,
       data: {
         label,
         block: node.block,
@@ -156,6 +177,7 @@ export function toFlowNodes(
         maxAttempts: step?.max_attempts ?? 0,
         startedAt: step?.started_at ?? null,
         finishedAt: step?.finished_at ?? null,
+        warnings: warnings.get(node.id)?.length ?? 0,
       },
     };
   });
