@@ -45,8 +45,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +66,7 @@ from backend.pipelines.models import Pipeline  # noqa: E402
 from backend.pipelines.services import graph_validate, pipeline_create  # noqa: E402
 from backend.workspaces.models import Workspace  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
+from bench.servers import wait_serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FRONTEND = ROOT / "frontend"
@@ -212,21 +211,6 @@ def prepare(sizes: dict[str, int], password: str) -> tuple[Workspace, list[Case]
     return workspace, cases
 
 
-def _wait_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"the server exited:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{url}/api/v1/auth/me/", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers (401/403)
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"the server did not answer within 60 s:\n{log.read_text()}")
-
-
 @contextlib.contextmanager
 def serve(log: Path) -> Iterator[str]:
     """The ASGI server `make run` uses, on a free port; yields its base URL once it answers."""
@@ -237,7 +221,7 @@ def serve(log: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_serving(url, process, log)
+        wait_serving(url, process, log)
         yield url
     finally:
         process.terminate()

@@ -28,8 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +53,7 @@ from backend.pipelines.services import pipeline_create  # noqa: E402
 from backend.runners import coordinator  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
 from bench.log_blocks import busy  # noqa: E402
+from bench.servers import wait_serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FINAL = ("succeeded", "failed", "cancelled")
@@ -90,21 +89,6 @@ def process(command: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
             child.wait(timeout=20)
         except subprocess.TimeoutExpired:
             child.kill()
-
-
-def wait_serving(url: str, child: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if child.poll() is not None:
-            sys.exit(f"the ASGI server exited:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{url}/api/v1/blocks/", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"the ASGI server did not answer:\n{log.read_text()}")
 
 
 async def follow_all(ws_url: str, origin: str, gate: Path, viewers: int) -> dict[str, Any]:

@@ -32,8 +32,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,6 +55,7 @@ from backend.runners import coordinator  # noqa: E402
 from backend.runners.artifacts import default_store  # noqa: E402
 from backend.runners.blocks.ingest import load_sample  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
+from bench.servers import wait_serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = {
@@ -174,21 +173,6 @@ class Baseline:
     def serving_path(self) -> None:
         """The endpoint's work without HTTP, auth or database: check the row, predict."""
         self.served.predict(self.served.parse(self.body).frame)
-
-
-def wait_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"the server exited:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{url}/api/v1/blocks/", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers (401)
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"the server did not answer within 60 s:\n{log.read_text()}")
 
 
 def load(
