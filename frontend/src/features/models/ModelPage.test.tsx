@@ -7,6 +7,7 @@ import type { Role } from '../../api/types';
 import { Providers } from '../../app/Providers';
 import { createQueryClient } from '../../app/queryClient';
 import { mockApi, type MockReply } from '../../test/mockApi';
+import { makeModelVersion } from '../../test/modelVersions';
 import { ModelPage } from './ModelPage';
 
 const BASE = '/api/v1/workspaces/demo/models/iris/versions';
@@ -14,24 +15,7 @@ const BASE = '/api/v1/workspaces/demo/models/iris/versions';
 const page = <T,>(results: T[]) => ({ count: results.length, next: null, previous: null, results });
 
 function version(number: number, stage: ModelVersion['stage']): ModelVersion {
-  return {
-    id: number,
-    name: 'iris',
-    version: number,
-    stage,
-    metrics: { accuracy: 0.9 },
-    signature: [{ name: 'petal length (cm)', dtype: 'float64' }],
-    lineage: {},
-    run: null,
-    artifact: 9,
-    created_by: 'ada',
-    created_at: '2026-01-01T00:00:00Z',
-    stage_changed_by: null,
-    stage_changed_at: null,
-    request_count: 0,
-    error_count: 0,
-    last_request_at: null,
-  };
+  return makeModelVersion({ version: number, stage });
 }
 
 const VERSIONS = [version(3, 'none'), version(2, 'staging'), version(1, 'production')];

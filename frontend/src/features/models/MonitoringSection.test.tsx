@@ -7,14 +7,13 @@ import type { Drift, Monitoring } from '../../api/monitoring';
 import { Providers } from '../../app/Providers';
 import { createQueryClient } from '../../app/queryClient';
 import { mockApi, type MockReply } from '../../test/mockApi';
+import { makeModelVersion } from '../../test/modelVersions';
 import { MonitoringSection } from './MonitoringSection';
 
 const BASE = '/api/v1/workspaces/demo/models/iris/versions';
 
 function version(number: number, stage: ModelVersion['stage']): ModelVersion {
-  return {
-    id: number,
-    name: 'iris',
+  return makeModelVersion({
     version: number,
     stage,
     metrics: {},
@@ -22,17 +21,7 @@ function version(number: number, stage: ModelVersion['stage']): ModelVersion {
       { name: 'petal length (cm)', dtype: 'float64' },
       { name: 'species hint', dtype: 'string' },
     ],
-    lineage: {},
-    run: null,
-    artifact: 9,
-    created_by: 'ada',
-    created_at: '2026-01-01T00:00:00Z',
-    stage_changed_by: null,
-    stage_changed_at: null,
-    request_count: 0,
-    error_count: 0,
-    last_request_at: null,
-  };
+  });
 }
 
 const VERSIONS = [version(3, 'staging'), version(2, 'production'), version(1, 'archived')];

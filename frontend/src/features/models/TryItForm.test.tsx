@@ -4,31 +4,20 @@ import { describe, expect, it } from 'vitest';
 
 import type { ModelVersion } from '../../api/models';
 import { mockApi } from '../../test/mockApi';
+import { makeModelVersion } from '../../test/modelVersions';
 import { TryItForm } from './TryItForm';
 
 function version(overrides: Partial<ModelVersion> = {}): ModelVersion {
-  return {
-    id: 1,
-    name: 'iris',
+  return makeModelVersion({
     version: 2,
     stage: 'production',
-    metrics: { accuracy: 0.9 },
     signature: [
       { name: 'petal length (cm)', dtype: 'float64' },
       { name: 'petal width (cm)', dtype: 'float64' },
     ],
-    lineage: {},
     run: 4,
-    artifact: 9,
-    created_by: 'ada',
-    created_at: '2026-01-01T00:00:00Z',
-    stage_changed_by: null,
-    stage_changed_at: null,
-    request_count: 0,
-    error_count: 0,
-    last_request_at: null,
     ...overrides,
-  };
+  });
 }
 
 function renderForm(versions: ModelVersion[]) {
