@@ -6,6 +6,7 @@ import {
   defaultConfig,
   fieldValue,
   humanize,
+  isFieldShown,
   type ConfigField,
 } from './configSchema';
 import type { JsonSchema } from './types';
@@ -175,5 +176,40 @@ describe('fieldValue', () => {
 describe('humanize', () => {
   it('makes a key readable', () => {
     expect(humanize('n_estimators')).toBe('N estimators');
+  });
+});
+
+describe('isFieldShown', () => {
+  const schema: JsonSchema = {
+    properties: {
+      algorithm: { type: 'string', enum: ['svm', 'knn', 'ridge'], default: 'knn' },
+      kernel: { type: 'string', 'x-shown-when': { algorithm: ['svm'] } },
+      k: { type: 'integer', 'x-shown-when': { algorithm: ['knn'], weights: [true] } },
+      weights: { type: 'boolean', default: true },
+      broken: { type: 'number', 'x-shown-when': 'svm' } as unknown as JsonSchema,
+    },
+  };
+  const fields = configFields(schema);
+  const field = (name: string): ConfigField => {
+    const found = fields.find((candidate) => candidate.name === name);
+    if (!found) {
+      throw new Error(`no field ${name}`);
+    }
+    return found;
+  };
+
+  it('reads x-shown-when, ignoring a malformed one', () => {
+    expect(field('kernel').shownWhen).toEqual({ algorithm: ['svm'] });
+    expect(field('broken').shownWhen).toBeUndefined();
+  });
+
+  it('shows a field when every named sibling has a listed value, defaults counting', () => {
+    expect(isFieldShown(field('kernel'), fields, { algorithm: 'svm' })).toBe(true);
+    expect(isFieldShown(field('kernel'), fields, { algorithm: 'knn' })).toBe(false);
+    expect(isFieldShown(field('kernel'), fields, {})).toBe(false);
+    expect(isFieldShown(field('k'), fields, {})).toBe(true);
+    expect(isFieldShown(field('k'), fields, { weights: false })).toBe(false);
+    expect(isFieldShown(field('algorithm'), fields, {})).toBe(true);
+    expect(isFieldShown(field('broken'), fields, {})).toBe(true);
   });
 });

@@ -19,6 +19,8 @@ interface FieldBase {
   nullable: boolean;
   hasDefault: boolean;
   defaultValue?: unknown;
+  /** Shown only while each named sibling field's value is one of those listed. */
+  shownWhen?: Record<string, unknown[]>;
 }
 
 export interface EnumOption {
@@ -212,6 +214,16 @@ function classify(
   }
 }
 
+function readShownWhen(value: unknown): Record<string, unknown[]> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return undefined;
+  }
+  const entries = Object.entries(value).filter((entry): entry is [string, unknown[]] =>
+    Array.isArray(entry[1]),
+  );
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
 /** The form fields of a config schema, in the schema's order. */
 export function configFields(root: JsonSchema): ConfigField[] {
   const required = new Set(root.required ?? []);
@@ -230,6 +242,10 @@ export function configFields(root: JsonSchema): ConfigField[] {
     }
     if (base.hasDefault) {
       base.defaultValue = schema.default;
+    }
+    const shownWhen = readShownWhen(schema['x-shown-when'] ?? raw['x-shown-when']);
+    if (shownWhen) {
+      base.shownWhen = shownWhen;
     }
     return classify(base, schema, variants, root);
   });
@@ -253,4 +269,23 @@ export function fieldValue(config: Record<string, unknown>, field: ConfigField):
     return config[field.name];
   }
   return field.hasDefault ? field.defaultValue : undefined;
+}
+
+/**
+ * Whether a field applies to `config` ("x-shown-when"): every sibling it names has one of the
+ * listed values (its default when not set). A hidden field keeps its value.
+ */
+export function isFieldShown(
+  field: ConfigField,
+  fields: readonly ConfigField[],
+  config: Record<string, unknown>,
+): boolean {
+  if (!field.shownWhen) {
+    return true;
+  }
+  return Object.entries(field.shownWhen).every(([name, allowed]) => {
+    const sibling = fields.find((candidate) => candidate.name === name);
+    const value = sibling ? fieldValue(config, sibling) : config[name];
+    return allowed.includes(value);
+  });
 }

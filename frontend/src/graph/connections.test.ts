@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { CATALOGUE } from '../test/blocks';
-import { checkConnection, connect, type ConnectionRequest } from './connections';
+import {
+  checkConnection,
+  connect,
+  inputChoices,
+  sameSideReason,
+  setInputSource,
+  type ConnectionRequest,
+} from './connections';
 import type { Graph } from './types';
 
 function node(id: string, block: string, label?: string) {
@@ -101,5 +108,73 @@ describe('connect', () => {
   it('leaves the graph alone when refused', () => {
     const result = connect(GRAPH, CATALOGUE, req('forest', 'model', 'scale', 'test'));
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('sameSideReason', () => {
+  it('explains input to input and output to output drags, and accepts the others', () => {
+    expect(sameSideReason('target', 'target')).toMatch(/^Both ports are inputs/);
+    expect(sameSideReason('source', 'source')).toMatch(/^Both ports are outputs/);
+    expect(sameSideReason('source', 'target')).toBeNull();
+    expect(sameSideReason('target', 'source')).toBeNull();
+  });
+});
+
+describe('inputChoices', () => {
+  it('lists the outputs of the input’s type on other blocks, leaving out loops', () => {
+    const labels = (target: string, port: string) =>
+      inputChoices(GRAPH, CATALOGUE, target, port).map((choice) => choice.label);
+    // split's table input is connected to iris: iris stays a choice, downstream blocks do not.
+    expect(labels('split', 'table')).toEqual(['Sample dataset · table']);
+    expect(labels('forest', 'train')).toEqual([
+      'Sample dataset · table',
+      'Train/test split · train',
+      'Train/test split · test',
+      'Standardise · train',
+      'Standardise · test',
+    ]);
+    expect(labels('evaluate', 'model')).toEqual(['Train (scikit-learn) · model']);
+  });
+
+  it('adds the node id where two blocks share a name', () => {
+    const graph: Graph = {
+      nodes: [...GRAPH.nodes, node('forest2', 'train.sklearn')],
+      edges: GRAPH.edges,
+    };
+    expect(inputChoices(graph, CATALOGUE, 'evaluate', 'model')).toEqual([
+      { source: 'forest', sourcePort: 'model', label: 'Train (scikit-learn) (forest) · model' },
+      { source: 'forest2', sourcePort: 'model', label: 'Train (scikit-learn) (forest2) · model' },
+    ]);
+  });
+});
+
+describe('setInputSource', () => {
+  it('replaces what feeds an input, in one change', () => {
+    const result = setInputSource(GRAPH, CATALOGUE, 'scale', 'train', {
+      node: 'iris',
+      port: 'table',
+    });
+    expect(result.ok && result.graph.edges).toEqual([
+      { source: 'iris', source_port: 'table', target: 'split', target_port: 'table' },
+      { source: 'iris', source_port: 'table', target: 'scale', target_port: 'train' },
+    ]);
+  });
+
+  it('disconnects an input, and leaves the graph as it was when nothing feeds it', () => {
+    const result = setInputSource(GRAPH, CATALOGUE, 'scale', 'train', null);
+    expect(result.ok && result.graph.edges).toEqual([GRAPH.edges[0]]);
+    expect(setInputSource(GRAPH, CATALOGUE, 'forest', 'train', null)).toEqual({
+      ok: true,
+      graph: GRAPH,
+    });
+  });
+
+  it('refuses a connection the rules refuse', () => {
+    const result = setInputSource(GRAPH, CATALOGUE, 'split', 'table', {
+      node: 'scale',
+      port: 'train',
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(/loop/);
   });
 });

@@ -58,6 +58,48 @@ describe('layoutPositions', () => {
   });
 });
 
+describe('layoutPositions with a maximum width', () => {
+  const chain: Graph = {
+    nodes: ['a', 'b', 'c', 'd', 'e', 'f'].map(n),
+    edges: [e('a', 'b'), e('b', 'c'), e('c', 'd'), e('d', 'e'), e('e', 'f')],
+  };
+  const { width, height } = DEFAULT_NODE_SIZE;
+
+  it('wraps a long chain into rows, in order, each within the width', () => {
+    const maxWidth = 3 * width + 2 * 80;
+    const positions = layoutPositions(chain, { maxWidth });
+    const rows = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => at(positions, id));
+    expect(rows.map((p) => p.x)).toEqual([0, 300, 600, 0, 300, 600]);
+    expect(rows.slice(0, 3).every((p) => p.y === rows[0]?.y)).toBe(true);
+    expect(rows.slice(3).every((p) => p.y === (rows[0]?.y ?? 0) + height + 80)).toBe(true);
+    for (const p of rows) {
+      expect(p.x + width).toBeLessThanOrEqual(maxWidth);
+    }
+  });
+
+  it('keeps one row when it fits, and gives a rank wider than the room a row of its own', () => {
+    const wide = layoutPositions(chain, { maxWidth: 10_000 });
+    expect(new Set([...wide.values()].map((p) => p.y)).size).toBe(1);
+    const narrow = layoutPositions(chain, { maxWidth: 100 });
+    expect([...narrow.values()].map((p) => p.x)).toEqual([0, 0, 0, 0, 0, 0]);
+    const all = [...narrow.values()];
+    all.forEach((a, i) => all.slice(i + 1).forEach((b) => expect(overlap(a, b)).toBe(false)));
+  });
+
+  it('keeps the nodes of one rank together in a row', () => {
+    const fork: Graph = {
+      nodes: ['a', 'b', 'c', 'd'].map(n),
+      edges: [e('a', 'b'), e('a', 'c'), e('b', 'd'), e('c', 'd')],
+    };
+    const positions = layoutPositions(fork, { maxWidth: 2 * width + 80 });
+    expect(at(positions, 'b').x).toBe(at(positions, 'c').x);
+    expect(at(positions, 'b').y).not.toBe(at(positions, 'c').y);
+    expect(at(positions, 'd').y).toBeGreaterThan(
+      Math.max(at(positions, 'b').y, at(positions, 'c').y),
+    );
+  });
+});
+
 describe('freePosition', () => {
   it('keeps the start when it is free, else finds the next free place to the right', () => {
     const start = { x: 0, y: 0 };

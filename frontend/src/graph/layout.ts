@@ -1,4 +1,7 @@
-/** Automatic layout: left to right in the direction data flows (dagre). */
+/**
+ * Automatic layout: left to right in the direction data flows (dagre), wrapped into rows like
+ * text when that is wider than the room there is.
+ */
 
 import dagre from '@dagrejs/dagre';
 
@@ -19,14 +22,65 @@ export interface LayoutOptions {
   rankGap?: number;
   /** Gap between nodes of one rank. */
   nodeGap?: number;
+  /**
+   * The widest a row may be: wider layouts are cut between ranks into rows, one below the
+   * other (a rank wider than this still gets a row of its own).
+   */
+  maxWidth?: number;
 }
 
-/** Top-left positions for every node, ranks from left to right, ready for the canvas. */
+interface Placed {
+  id: string;
+  /** Top-left corner. */
+  x: number;
+  y: number;
+  size: Size;
+}
+
+/** Placed nodes cut between ranks (same x centre) into rows no wider than `maxWidth`. */
+function wrapRows(placed: Placed[], maxWidth: number, rowGap: number): Map<string, Position> {
+  const ranks = new Map<number, Placed[]>();
+  for (const node of placed) {
+    const centre = Math.round(node.x + node.size.width / 2);
+    ranks.set(centre, [...(ranks.get(centre) ?? []), node]);
+  }
+  const ordered = [...ranks.entries()].sort(([a], [b]) => a - b).map(([, nodes]) => nodes);
+  const left = (nodes: Placed[]) => Math.min(...nodes.map((node) => node.x));
+  const right = (nodes: Placed[]) => Math.max(...nodes.map((node) => node.x + node.size.width));
+  const rows: Placed[][][] = [];
+  for (const rank of ordered) {
+    const row = rows.at(-1);
+    if (row && right(rank) - left(row.flat()) <= maxWidth) {
+      row.push(rank);
+    } else {
+      rows.push([rank]);
+    }
+  }
+  const positions = new Map<string, Position>();
+  let top = 0;
+  for (const row of rows) {
+    const nodes = row.flat();
+    const rowLeft = left(nodes);
+    const rowTop = Math.min(...nodes.map((node) => node.y));
+    const rowBottom = Math.max(...nodes.map((node) => node.y + node.size.height));
+    for (const node of nodes) {
+      positions.set(node.id, { x: node.x - rowLeft, y: node.y - rowTop + top });
+    }
+    top += rowBottom - rowTop + rowGap;
+  }
+  return positions;
+}
+
+/**
+ * Top-left positions for every node, ranks from left to right (wrapped into rows past
+ * `maxWidth`), ready for the canvas.
+ */
 export function layoutPositions(graph: Graph, options: LayoutOptions = {}): Map<string, Position> {
+  const rankGap = options.rankGap ?? 80;
   const layout = new dagre.graphlib.Graph();
   layout.setGraph({
     rankdir: 'LR',
-    ranksep: options.rankGap ?? 80,
+    ranksep: rankGap,
     nodesep: options.nodeGap ?? 40,
     marginx: 0,
     marginy: 0,
@@ -44,16 +98,20 @@ export function layoutPositions(graph: Graph, options: LayoutOptions = {}): Map<
     }
   }
   dagre.layout(layout);
-  const positions = new Map<string, Position>();
-  for (const node of graph.nodes) {
-    const placed = layout.node(node.id);
+  const placed: Placed[] = graph.nodes.map((node) => {
+    const centre = layout.node(node.id);
     const size = sizes.get(node.id) ?? DEFAULT_NODE_SIZE;
-    positions.set(node.id, {
-      x: Math.round(placed.x - size.width / 2),
-      y: Math.round(placed.y - size.height / 2),
-    });
+    return {
+      id: node.id,
+      x: Math.round(centre.x - size.width / 2),
+      y: Math.round(centre.y - size.height / 2),
+      size,
+    };
+  });
+  if (options.maxWidth !== undefined && placed.length > 0) {
+    return wrapRows(placed, options.maxWidth, rankGap);
   }
-  return positions;
+  return new Map(placed.map((node) => [node.id, { x: node.x, y: node.y }]));
 }
 
 function overlaps(a: Position, b: Position, size: Size, gap: number): boolean {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { columnsForNode, inferSchemas, type SchemaSources } from './tableSchema';
+import {
+  columnsForNode,
+  inferSchemas,
+  unknownColumnsReason,
+  type SchemaSources,
+} from './tableSchema';
 import type { Graph, GraphNode } from './types';
 
 const names = (schema: { columns: { name: string }[] } | null | undefined) =>
@@ -114,5 +119,39 @@ describe('inferSchemas', () => {
   it('knows nothing of an unwired input', () => {
     const graph: Graph = { nodes: [node('forest', 'train.sklearn')], edges: [] };
     expect(columnsForNode(graph, 'forest', inferSchemas(graph, sources))).toBeNull();
+  });
+});
+
+describe('columns of an uploaded dataset and why columns are not known', () => {
+  it('offers the chosen dataset’s columns to its ingest block, with the target as label', () => {
+    const graph: Graph = {
+      nodes: [node('in', 'ingest.dataset', { dataset: 7, target: 'churned' })],
+      edges: [],
+    };
+    const schema = columnsForNode(graph, 'in', inferSchemas(graph, sources));
+    expect(names(schema)).toEqual(['age', 'plan', 'spend', 'churned']);
+    expect(schema?.target).toBe('churned');
+  });
+
+  it.each([
+    [{ nodes: [node('n', 'ingest.dataset')], edges: [] }, 'Choose a dataset first.'],
+    [
+      { nodes: [node('n', 'ingest.dataset', { dataset: 9 })], edges: [] },
+      'The dataset’s columns are not known yet: type the names.',
+    ],
+    [
+      { nodes: [node('n', 'train.sklearn')], edges: [] },
+      'Connect the input to pick from its columns, or type the names.',
+    ],
+    [
+      {
+        nodes: [node('a', 'ingest.dataset'), node('n', 'train.sklearn')],
+        edges: [edge('a', 'table', 'n', 'train')],
+      },
+      'The input’s columns are not known here yet: type the names.',
+    ],
+  ] satisfies [Graph, string][])('says why: %#', (graph, reason) => {
+    expect(columnsForNode(graph, 'n', inferSchemas(graph, sources))).toBeNull();
+    expect(unknownColumnsReason(graph, 'n')).toBe(reason);
   });
 });

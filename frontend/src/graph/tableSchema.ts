@@ -190,3 +190,23 @@ export function columnsForNode(
   }
   return null;
 }
+
+/**
+ * Why a node's columns are not known (columnsForNode gave null), in words for the form: what
+ * to do to get a column picker, or that the names must be typed.
+ */
+export function unknownColumnsReason(graph: GraphContent, nodeId: string): string {
+  const node = graph.nodes.find((candidate) => candidate.id === nodeId);
+  if (node?.block === 'ingest.dataset') {
+    return typeof node.config.dataset === 'number'
+      ? 'The dataset’s columns are not known yet: type the names.'
+      : 'Choose a dataset first.';
+  }
+  if (node?.block.startsWith('ingest.')) {
+    return 'The columns are not known here: type the names.';
+  }
+  if (!graph.edges.some((edge) => edge.target === nodeId)) {
+    return 'Connect the input to pick from its columns, or type the names.';
+  }
+  return 'The input’s columns are not known here yet: type the names.';
+}

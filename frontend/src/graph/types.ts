@@ -81,6 +81,8 @@ export interface JsonSchema {
   additionalProperties?: boolean | JsonSchema;
   /** Editor hint set by the block: "dataset", "column" or "columns". */
   widget?: string;
+  /** Show the field only while each named sibling field's value is one of those listed. */
+  'x-shown-when'?: Record<string, unknown[]>;
 }
 
 /** A block of the catalogue: what the palette lists and the config form is generated from. */

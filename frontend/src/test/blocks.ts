@@ -534,6 +534,7 @@ export const BLOCKS: BlockSpec[] = [
           maximum: 1000000.0,
           title: 'C',
           type: 'number',
+          'x-shown-when': { algorithm: ['logistic_regression', 'svm'] },
         },
         max_iter: {
           default: 1000,
@@ -542,6 +543,7 @@ export const BLOCKS: BlockSpec[] = [
           minimum: 1,
           title: 'Max Iter',
           type: 'integer',
+          'x-shown-when': { algorithm: ['logistic_regression'] },
         },
         n_estimators: {
           default: 100,
@@ -550,6 +552,7 @@ export const BLOCKS: BlockSpec[] = [
           minimum: 1,
           title: 'N Estimators',
           type: 'integer',
+          'x-shown-when': { algorithm: ['random_forest', 'hist_gradient_boosting'] },
         },
         max_depth: {
           anyOf: [{ maximum: 1000, minimum: 1, type: 'integer' }, { type: 'null' }],
@@ -557,6 +560,7 @@ export const BLOCKS: BlockSpec[] = [
           description:
             'Tree depth limit; empty: unlimited (random_forest, hist_gradient_boosting).',
           title: 'Max Depth',
+          'x-shown-when': { algorithm: ['random_forest', 'hist_gradient_boosting'] },
         },
         learning_rate: {
           default: 0.1,
@@ -565,6 +569,7 @@ export const BLOCKS: BlockSpec[] = [
           maximum: 10,
           title: 'Learning Rate',
           type: 'number',
+          'x-shown-when': { algorithm: ['hist_gradient_boosting'] },
         },
         alpha: {
           default: 1.0,
@@ -573,6 +578,7 @@ export const BLOCKS: BlockSpec[] = [
           minimum: 0,
           title: 'Alpha',
           type: 'number',
+          'x-shown-when': { algorithm: ['ridge'] },
         },
         n_neighbors: {
           default: 5,
@@ -581,6 +587,7 @@ export const BLOCKS: BlockSpec[] = [
           minimum: 1,
           title: 'N Neighbors',
           type: 'integer',
+          'x-shown-when': { algorithm: ['knn'] },
         },
         kernel: {
           default: 'rbf',
@@ -588,6 +595,7 @@ export const BLOCKS: BlockSpec[] = [
           enum: ['rbf', 'linear', 'poly', 'sigmoid'],
           title: 'Kernel',
           type: 'string',
+          'x-shown-when': { algorithm: ['svm'] },
         },
         seed: {
           default: 0,

@@ -9,11 +9,13 @@ function PortRow({
   port,
   direction,
   problems,
+  connectable,
 }: {
   nodeId: string;
   port: PortSpec;
   direction: 'in' | 'out';
   problems: string[] | undefined;
+  connectable: boolean;
 }) {
   const isInput = direction === 'in';
   const what = `${isInput ? 'Input' : 'Output'} ${port.name} (${port.type}${
@@ -28,6 +30,7 @@ function PortRow({
         type={isInput ? 'target' : 'source'}
         position={isInput ? Position.Left : Position.Right}
         id={port.name}
+        isConnectable={connectable}
         className={`port-handle port-handle--${port.type}`}
         data-testid={`handle-${nodeId}-${direction}-${port.name}`}
         aria-label={what}
@@ -42,15 +45,25 @@ function PortRow({
 }
 
 /**
- * Whether a block shows the same: it draws its id, data and selection only, so a move or a new
+ * Whether a block shows the same: it draws its id, data, selection and connectability only, so a move or a new
  * measurement (other props React Flow passes) does not redraw it.
  */
 function sameBlock(before: NodeProps<BlockFlowNode>, after: NodeProps<BlockFlowNode>): boolean {
-  return before.id === after.id && before.data === after.data && before.selected === after.selected;
+  return (
+    before.id === after.id &&
+    before.data === after.data &&
+    before.selected === after.selected &&
+    before.isConnectable === after.isConnectable
+  );
 }
 
 /** A block on the canvas: its title, label, problems, and a typed handle per port. */
-export const BlockNode = memo(function BlockNode({ id, data, selected }: NodeProps<BlockFlowNode>) {
+export const BlockNode = memo(function BlockNode({
+  id,
+  data,
+  selected,
+  isConnectable,
+}: NodeProps<BlockFlowNode>) {
   const { node, spec, issues } = data;
   const title = spec?.title ?? node.block;
   const family = spec?.family ?? 'unknown';
@@ -88,6 +101,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
               port={port}
               direction="in"
               problems={issues?.ports[port.name]}
+              connectable={isConnectable}
             />
           ))}
           {spec.outputs.map((port) => (
@@ -97,6 +111,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
               port={port}
               direction="out"
               problems={undefined}
+              connectable={isConnectable}
             />
           ))}
         </ul>

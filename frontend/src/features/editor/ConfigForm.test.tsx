@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it, vi } from 'vitest';
@@ -33,6 +33,8 @@ function renderForm(
     columns?: TableSchema | null;
     datasets?: DatasetChoices;
     problems?: Record<string, string[]>;
+    columnsNote?: string;
+    onUnapplied?: (name: string, message: string | null) => void;
   } = {},
 ) {
   const changes = vi.fn();
@@ -46,6 +48,8 @@ function renderForm(
         columns={options.columns ?? null}
         datasets={options.datasets ?? READY}
         problems={options.problems}
+        columnsNote={options.columnsNote}
+        onUnapplied={options.onUnapplied}
         onChange={(name, value) => {
           changes(name, value);
           setConfig((current) => {
@@ -94,7 +98,9 @@ describe('ConfigForm', () => {
   });
 
   it('renders bounded numbers as number inputs with min and max, the default as placeholder', () => {
-    const { changes, latest } = renderForm(block('train.sklearn').config_schema, {});
+    const { changes, latest } = renderForm(block('train.sklearn').config_schema, {
+      algorithm: 'hist_gradient_boosting',
+    });
     const trees = screen.getByLabelText('N Estimators');
     expect(trees).toHaveAttribute('type', 'number');
     expect(trees).toHaveAttribute('min', '1');
@@ -108,7 +114,9 @@ describe('ConfigForm', () => {
     expect(latest.config.n_estimators).toBe(250);
     fireEvent.change(trees, { target: { value: '' } });
     expect(changes).toHaveBeenLastCalledWith('n_estimators', undefined);
-    expect(screen.getByLabelText('C')).toHaveAccessibleDescription(/Range: > 0, ≤ 1000000\./);
+    expect(screen.getByLabelText('Learning Rate')).toHaveAccessibleDescription(
+      /Range: > 0, ≤ 10\./,
+    );
   });
 
   it('clears an optional number to null', () => {
@@ -138,8 +146,20 @@ describe('ConfigForm', () => {
         .getAllByRole('option')
         .map((o) => o.textContent),
     ).toEqual(['Choose a dataset…', 'churn.csv · 1,200 rows', 'prices.parquet']);
+    expect(dataset).toHaveAccessibleDescription('One of the datasets uploaded to this workspace.');
     fireEvent.change(dataset, { target: { value: '5' } });
     expect(changes).toHaveBeenLastCalledWith('dataset', 5);
+  });
+
+  it('says why the columns are not known under a column field', () => {
+    renderForm(
+      block('ingest.dataset').config_schema,
+      {},
+      { columnsNote: 'Choose a dataset first.' },
+    );
+    expect(screen.getByLabelText('Target')).toHaveAccessibleDescription(
+      'The label column, if the table has one. Choose a dataset first.',
+    );
   });
 
   it('says so when the workspace has no dataset, and while loading', () => {
@@ -216,21 +236,72 @@ describe('ConfigForm', () => {
     expect(changes).toHaveBeenLastCalledWith('columns', ['a', 'b', 'c']);
   });
 
-  it('takes lists of numbers separated by commas, ignoring text that does not parse', () => {
-    const { changes } = renderForm(block('train.torch_mlp').config_schema, {
-      hidden_layers: [64, 64],
-    });
+  it('takes lists of numbers separated by commas, and shows text that does not parse as not applied', () => {
+    const unapplied = vi.fn();
+    const { changes } = renderForm(
+      block('train.torch_mlp').config_schema,
+      { hidden_layers: [64, 64] },
+      { onUnapplied: unapplied },
+    );
     const layers = screen.getByLabelText('Hidden Layers');
     expect(layers).toHaveValue('64, 64');
     fireEvent.focus(layers);
     fireEvent.change(layers, { target: { value: '32, 16' } });
     expect(changes).toHaveBeenLastCalledWith('hidden_layers', [32, 16]);
     changes.mockClear();
-    fireEvent.change(layers, { target: { value: '32, x' } });
+    fireEvent.change(layers, { target: { value: '16, abc' } });
     expect(changes).not.toHaveBeenCalled();
-    expect(layers).toHaveValue('32, x');
+    expect(layers).toHaveAttribute('aria-invalid', 'true');
+    expect(layers).toHaveAccessibleDescription(/Not applied: “abc” is not a number/);
+    expect(unapplied).toHaveBeenLastCalledWith('hidden_layers', expect.stringMatching(/“abc”/));
     fireEvent.blur(layers);
-    expect(layers).toHaveValue('32, 16');
+    expect(layers).toHaveValue('16, abc');
+    expect(layers).toHaveAttribute('aria-invalid', 'true');
+    fireEvent.focus(layers);
+    fireEvent.change(layers, { target: { value: '16, 8' } });
+    expect(changes).toHaveBeenLastCalledWith('hidden_layers', [16, 8]);
+    expect(layers).not.toHaveAttribute('aria-invalid');
+    expect(unapplied).toHaveBeenLastCalledWith('hidden_layers', null);
+    fireEvent.blur(layers);
+    expect(layers).toHaveValue('16, 8');
+  });
+
+  it('no longer reports text that was not applied once the form goes away', () => {
+    const json = vi.fn();
+    renderForm(
+      { properties: { extra: { title: 'Extra', type: 'object' } } },
+      {},
+      { onUnapplied: json },
+    );
+    const extra = screen.getByLabelText('Extra');
+    fireEvent.focus(extra);
+    fireEvent.change(extra, { target: { value: '{"a": ' } });
+    expect(json).toHaveBeenLastCalledWith('extra', expect.stringMatching(/not valid JSON/));
+    cleanup();
+    expect(json).toHaveBeenLastCalledWith('extra', null);
+  });
+
+  it('shows a field only while its x-shown-when siblings have a listed value', () => {
+    const { changes, latest } = renderForm(block('train.sklearn').config_schema, {
+      algorithm: 'random_forest',
+      kernel: 'linear',
+    });
+    expect(screen.getByLabelText('N Estimators')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Kernel')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('C')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Seed')).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('Algorithm'), { target: { value: 'svm' } });
+    expect(changes).toHaveBeenLastCalledWith('algorithm', 'svm');
+    expect(screen.getByLabelText('Kernel')).toHaveValue('linear');
+    expect(screen.getByLabelText('C')).toBeInTheDocument();
+    expect(screen.queryByLabelText('N Estimators')).not.toBeInTheDocument();
+    expect(latest.config).toEqual({ algorithm: 'svm', kernel: 'linear' });
+  });
+
+  it('uses the default of the sibling a field depends on when it is not set', () => {
+    renderForm(block('train.sklearn').config_schema, {});
+    expect(screen.getByLabelText('Max Depth')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Alpha')).not.toBeInTheDocument();
   });
 
   it('reads numbers and text for a value of either type', () => {

@@ -1,7 +1,7 @@
-import { useId, type ReactNode } from 'react';
+import { useCallback, useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 
-import { configFields, fieldValue, type ConfigField } from '../../graph/configSchema';
+import { configFields, fieldValue, isFieldShown, type ConfigField } from '../../graph/configSchema';
 import type { JsonSchema, TableSchema } from '../../graph/types';
 import {
   emptyValue,
@@ -37,11 +37,18 @@ export interface ConfigFormProps {
   config: Record<string, unknown>;
   /** The table the node's column fields pick from; null when it is not known. */
   columns: TableSchema | null;
+  /** Why the columns are not known, under column fields while `columns` is null. */
+  columnsNote?: string;
   datasets: DatasetChoices;
   /** Validation messages by field name. */
   problems?: Record<string, string[]>;
   readOnly?: boolean;
   onChange: (name: string, value: unknown) => void;
+  /**
+   * A field holds typed text that cannot be read, so it was not applied (its message), or no
+   * longer does (null).
+   */
+  onUnapplied?: (name: string, message: string | null) => void;
 }
 
 interface ControlProps<F extends ConfigField = ConfigField> {
@@ -52,6 +59,7 @@ interface ControlProps<F extends ConfigField = ConfigField> {
   invalid: boolean;
   readOnly: boolean;
   onChange: (value: unknown) => void;
+  onDraftError: (message: string | null) => void;
 }
 
 const NOT_SET = '— not set —';
@@ -255,6 +263,7 @@ function Control({
           format={formatNumber}
           parse={parseNumber(field)}
           onCommit={onChange}
+          onDraftError={props.onDraftError}
         />
       );
     case 'text':
@@ -286,6 +295,7 @@ function Control({
           format={(list) => formatList(list, '\n')}
           parse={parseLines}
           onCommit={onChange}
+          onDraftError={props.onDraftError}
         />
       );
     case 'text-list':
@@ -298,6 +308,7 @@ function Control({
           format={(list) => formatList(list, '\n')}
           parse={parseLines}
           onCommit={onChange}
+          onDraftError={props.onDraftError}
         />
       );
     case 'number-list':
@@ -311,6 +322,7 @@ function Control({
           format={(list) => formatList(list, ', ')}
           parse={parseNumberList}
           onCommit={onChange}
+          onDraftError={props.onDraftError}
         />
       );
     case 'scalar':
@@ -322,6 +334,7 @@ function Control({
           format={formatScalar}
           parse={parseScalar(field)}
           onCommit={onChange}
+          onDraftError={props.onDraftError}
         />
       );
     case 'json':
@@ -334,14 +347,19 @@ function Control({
           format={formatJson}
           parse={parseJson(field)}
           onCommit={onChange}
+          onDraftError={props.onDraftError}
         />
       );
   }
 }
 
-function hintFor(field: ConfigField, columnsKnown: boolean): string[] {
+const COLUMNS_UNKNOWN = 'The input’s columns are not known here yet: type the names.';
+
+function hintFor(field: ConfigField, columnsKnown: boolean, columnsNote: string): string[] {
   const hints: string[] = [];
-  if (field.description) {
+  if (field.kind === 'dataset') {
+    hints.push('One of the datasets uploaded to this workspace.');
+  } else if (field.description) {
     hints.push(field.description);
   }
   if (field.kind === 'number' || field.kind === 'number-list') {
@@ -354,7 +372,7 @@ function hintFor(field: ConfigField, columnsKnown: boolean): string[] {
     hints.push('Separate values with commas.');
   }
   if ((field.kind === 'column' || field.kind === 'columns') && !columnsKnown) {
-    hints.push('The input’s columns are not known here yet: type the names.');
+    hints.push(columnsNote);
   }
   return hints;
 }
@@ -432,12 +450,28 @@ export function ConfigForm({
   schema,
   config,
   columns,
+  columnsNote = COLUMNS_UNKNOWN,
   datasets,
   problems = {},
   readOnly = false,
   onChange,
+  onUnapplied,
 }: ConfigFormProps) {
   const formId = useId();
+  const [draftErrors, setDraftErrors] = useState<Readonly<Record<string, string>>>({});
+  const reportDraft = useCallback(
+    (name: string, message: string | null) => {
+      setDraftErrors((now) => {
+        if ((now[name] ?? null) === message) {
+          return now;
+        }
+        const next = Object.fromEntries(Object.entries(now).filter(([key]) => key !== name));
+        return message === null ? next : { ...next, [name]: message };
+      });
+      onUnapplied?.(name, message);
+    },
+    [onUnapplied],
+  );
   const fields = configFields(schema);
   if (fields.length === 0) {
     return <p className="muted">This block has no settings.</p>;
@@ -445,10 +479,16 @@ export function ConfigForm({
   return (
     <div className="config-form">
       {fields.map((field) => {
+        if (!isFieldShown(field, fields, config)) {
+          return null;
+        }
         const id = `${formId}-${field.name}`;
         const labelId = `${id}-label`;
-        const hints = hintFor(field, columns !== null);
-        const fieldProblems = problems[field.name];
+        const hints = hintFor(field, columns !== null, columnsNote);
+        const draftError = draftErrors[field.name];
+        const fieldProblems = draftError
+          ? [`Not applied: ${draftError}`, ...(problems[field.name] ?? [])]
+          : problems[field.name];
         const describedBy =
           [hints.length > 0 ? `${id}-hint` : '', fieldProblems ? `${id}-error` : '']
             .filter(Boolean)
@@ -478,6 +518,7 @@ export function ConfigForm({
               columns={columns}
               datasets={datasets}
               onChange={(next) => onChange(field.name, next)}
+              onDraftError={(message) => reportDraft(field.name, message)}
             />
           </FieldRow>
         );

@@ -1,20 +1,25 @@
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
+  useReactFlow,
+  useStore,
+  type ReactFlowState,
   type IsValidConnection,
   type NodeTypes,
   type OnConnect,
   type OnConnectEnd,
+  type OnConnectStart,
   type OnDelete,
   type OnEdgesChange,
   type OnNodesChange,
 } from '@xyflow/react';
-import { memo, useCallback, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 
-import { checkConnection } from '../../graph/connections';
+import { checkConnection, sameSideReason } from '../../graph/connections';
 import {
   connectionRequest,
   sortNodeChanges,
@@ -25,6 +30,8 @@ import type { NodeIssues } from '../../graph/issues';
 import type { Catalogue, Position } from '../../graph/types';
 import { BLOCK_MIME } from './blockDrag';
 import { BlockNode } from './BlockNode';
+import { FIT_VIEW, readableViewport } from './fitView';
+import { Icon } from './icons';
 import { useDragPositions } from './useDragPositions';
 import { useEditorStore } from './useEditorStore';
 import { useEditorStoreApi } from './useEditorStoreApi';
@@ -34,11 +41,10 @@ import type { GraphEdits } from './useGraphEdits';
 
 const nodeTypes: NodeTypes = { block: BlockNode };
 
-const FIT_VIEW = { padding: 0.2, maxZoom: 1.2 };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECT_KEYS = ['Meta', 'Control', 'Shift'];
 const HINT_MS = 4000;
-const MINIMAP_SIZE = { width: 160, height: 110 };
+const MINIMAP_SIZE = { width: 120, height: 72 };
 const SNAP_GRID: [number, number] = [10, 10];
 
 const FAMILY_COLOURS: Record<string, string> = {
@@ -54,6 +60,19 @@ function applySelect(current: readonly string[], changes: ReadonlyMap<string, bo
   const kept = current.filter((id) => changes.get(id) !== false);
   const added = [...changes].filter(([id, on]) => on && !kept.includes(id)).map(([id]) => id);
   return [...kept, ...added];
+}
+
+/** Whether every node on the canvas has been measured (the canvas's own nodes, not the graph's). */
+function allMeasured(state: ReactFlowState): boolean {
+  if (state.nodeLookup.size === 0) {
+    return false;
+  }
+  for (const node of state.nodeLookup.values()) {
+    if (!node.measured.width || !node.measured.height) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function miniMapColour(node: BlockFlowNode): string {
@@ -86,8 +105,32 @@ export const EditorCanvas = memo(function EditorCanvas({
   const { nodes, edges } = useFlowElements(graph, content, selection, dragged, catalogue, issues);
   const [hint, setHint] = useState<string | null>(null);
   const hintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  // Fit the view to the graph it opens with; an empty canvas starts at 100% instead.
-  const [fitOnOpen] = useState(() => store.getState().graph.nodes.length > 0);
+  const flow = useReactFlow<BlockFlowNode, PortFlowEdge>();
+  const measured = useStore(allMeasured);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  // Show the graph it opens with at a readable zoom, once measured; an empty canvas stays at 100%.
+  const opened = useRef(store.getState().graph.nodes.length === 0);
+
+  const showGraph = useCallback(
+    (duration?: number) => {
+      const box = canvasRef.current?.getBoundingClientRect();
+      const shown = flow.getNodes();
+      if (!box?.width || shown.length === 0) {
+        return false;
+      }
+      const bounds = flow.getNodesBounds(shown);
+      void flow.setViewport(readableViewport(bounds, box.width, box.height), { duration });
+      return true;
+    },
+    [flow],
+  );
+
+  const ready = flow.viewportInitialized;
+  useEffect(() => {
+    if (!opened.current && measured && ready) {
+      opened.current = showGraph();
+    }
+  }, [measured, ready, showGraph]);
 
   const hintText = useRef<string | null>(null);
 
@@ -154,17 +197,23 @@ export const EditorCanvas = memo(function EditorCanvas({
   const onConnect: OnConnect = useCallback(
     (connection) => {
       const request = connectionRequest(connection);
-      if (request) {
+      if (request && !readOnly) {
         const result = edits.connect(request);
         showHint(result.ok ? null : result.reason, true);
       }
     },
-    [edits, showHint],
+    [edits, readOnly, showHint],
   );
+
+  const onConnectStart: OnConnectStart = useCallback(() => showHint(null), [showHint]);
 
   const onConnectEnd: OnConnectEnd = useCallback(
     (_event, state) => {
-      if (state.isValid === false && state.toHandle) {
+      const { fromHandle, toHandle } = state;
+      const sameSide = fromHandle && toHandle && sameSideReason(fromHandle.type, toHandle.type);
+      if (sameSide) {
+        showHint(sameSide, true);
+      } else if (state.isValid === false && toHandle && hintText.current) {
         showHint(hintText.current, true);
       } else {
         showHint(null);
@@ -208,7 +257,7 @@ export const EditorCanvas = memo(function EditorCanvas({
   );
 
   return (
-    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" ref={canvasRef} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<BlockFlowNode, PortFlowEdge>
         nodes={nodes}
         edges={edges}
@@ -217,13 +266,13 @@ export const EditorCanvas = memo(function EditorCanvas({
         onEdgesChange={onEdgesChange}
         isValidConnection={isValidConnection}
         onConnect={onConnect}
+        onConnectStart={onConnectStart}
         onConnectEnd={onConnectEnd}
         onDelete={onDelete}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         deleteKeyCode={readOnly ? null : DELETE_KEYS}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW}
         minZoom={0.1}
         maxZoom={2}
@@ -232,7 +281,16 @@ export const EditorCanvas = memo(function EditorCanvas({
         aria-label="Pipeline canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <Controls showInteractive={false} fitViewOptions={FIT_VIEW} />
+        <Controls showInteractive={false} showFitView={false}>
+          <ControlButton
+            className="react-flow__controls-fitview"
+            title="Fit view"
+            aria-label="Fit view"
+            onClick={() => showGraph(200)}
+          >
+            <Icon name="fit" />
+          </ControlButton>
+        </Controls>
         {graph.nodes.length > 0 && (
           <MiniMap<BlockFlowNode>
             pannable

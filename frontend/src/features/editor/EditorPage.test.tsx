@@ -60,6 +60,42 @@ function baseRoutes() {
   };
 }
 
+const MODELS: Graph = {
+  nodes: [
+    ...GRAPH.nodes,
+    {
+      id: 'mlp',
+      block: 'train.torch_mlp',
+      config: { hidden_layers: [16, 16] },
+      position: { x: 600, y: 0 },
+    },
+    { id: 'forest', block: 'train.sklearn', config: {}, position: { x: 600, y: 200 } },
+    { id: 'forest2', block: 'train.sklearn', config: {}, position: { x: 600, y: 400 } },
+  ],
+  edges: GRAPH.edges,
+};
+
+function routesWith(graph: Graph, saves: Graph[] = [], role = 'editor') {
+  return {
+    ...baseRoutes(),
+    'GET /api/v1/workspaces/': {
+      body: page([{ id: 1, name: 'Demo', slug: 'demo', role, created_at: '2025-01-01T00:00:00Z' }]),
+    },
+    [`GET ${BASE}/pipelines/7/`]: { body: pipeline(3, graph) },
+    [`PATCH ${BASE}/pipelines/7/`]: (init: RequestInit) => {
+      const body = JSON.parse(String(init.body)) as { revision: number; graph: Graph };
+      saves.push(body.graph);
+      return { body: pipeline(body.revision + 1, body.graph) };
+    },
+  };
+}
+
+async function selectNode(id: string) {
+  const node = await screen.findByTestId(`node-${id}`);
+  fireEvent.click(node);
+  return screen.getByRole('complementary', { name: 'Block settings' });
+}
+
 function renderEditor() {
   const router = createMemoryRouter([{ path: '/w/:slug/pipelines/:id', element: <EditorPage /> }], {
     initialEntries: ['/w/demo/pipelines/7'],
@@ -232,6 +268,108 @@ describe('the editor page', () => {
     await waitFor(() => expect(shownAt()).toBe(opened));
     await waitFor(() => expect(saves).toHaveLength(2), { timeout: 3000 });
     expect(saves[1]).toEqual(GRAPH);
+  });
+
+  it('shows settings text that was not applied as not saved, and does not run it', async () => {
+    const saves: Graph[] = [];
+    mockApi(routesWith(MODELS, saves));
+    renderEditor();
+    const settings = await selectNode('mlp');
+    const layers = within(settings).getByLabelText('Hidden Layers');
+    fireEvent.focus(layers);
+    fireEvent.change(layers, { target: { value: '16, abc' } });
+    fireEvent.blur(layers);
+
+    expect(layers).toHaveValue('16, abc');
+    expect(layers).toHaveAccessibleDescription(/Not applied: “abc” is not a number/);
+    expect(document.querySelector('.save-state')).toHaveTextContent(
+      'Not saved: a setting was not applied',
+    );
+    expect(screen.getByTestId('validation-status')).toHaveTextContent('1 setting to fix');
+    fireEvent.click(screen.getByRole('button', { name: 'Run' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      /not applied, so the pipeline was not run/,
+    );
+
+    fireEvent.focus(layers);
+    fireEvent.change(layers, { target: { value: '16, 8' } });
+    await waitFor(() => expect(saves).toHaveLength(1), { timeout: 3000 });
+    expect(saves[0]?.nodes.find((node) => node.id === 'mlp')?.config).toEqual({
+      hidden_layers: [16, 8],
+    });
+    await waitFor(() =>
+      expect(document.querySelector('.save-state')).toHaveTextContent('All changes saved'),
+    );
+    expect(screen.getByTestId('validation-status')).not.toHaveTextContent('to fix');
+  });
+
+  it('connects and disconnects ports from the inspector, as undoable edits', async () => {
+    const saves: Graph[] = [];
+    mockApi(routesWith(MODELS, saves));
+    renderEditor();
+    const settings = await selectNode('forest2');
+    const inputs = within(settings).getByRole('region', { name: 'Inputs' });
+    const train = within(inputs).getByLabelText(/^train/);
+    expect(train).toHaveValue('');
+    expect(
+      within(train)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['— not connected —', 'Sample dataset · table', 'Holdout · train', 'Holdout · test']);
+    const option = within(train).getByRole('option', { name: 'Holdout · train' });
+    fireEvent.change(train, { target: { value: (option as HTMLOptionElement).value } });
+    expect(train).toHaveValue((option as HTMLOptionElement).value);
+    await waitFor(() => expect(saves).toHaveLength(1), { timeout: 3000 });
+    expect(saves[0]?.edges).toContainEqual({
+      source: 'split',
+      source_port: 'train',
+      target: 'forest2',
+      target_port: 'train',
+    });
+
+    fireEvent.change(train, { target: { value: '' } });
+    expect(train).toHaveValue('');
+    act(() => {
+      fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
+    });
+    expect(train).toHaveValue((option as HTMLOptionElement).value);
+  });
+
+  it('tells blocks with the same title apart in the problems', async () => {
+    mockApi({
+      ...routesWith(MODELS),
+      [`POST ${BASE}/pipelines/7/validate/`]: {
+        body: {
+          valid: false,
+          errors: [
+            { node: 'forest', port: 'train', message: 'Required input is not connected' },
+            { node: 'forest2', port: 'train', message: 'Required input is not connected' },
+          ],
+        },
+      },
+    });
+    renderEditor();
+    const problems = await screen.findByRole('region', { name: /Problems/ });
+    await within(problems).findAllByText('Required input is not connected');
+    expect(
+      within(problems)
+        .getAllByRole('button', { name: /Required input/ })
+        .map((button) => button.querySelector('.problems__node')?.textContent),
+    ).toEqual(['Train (scikit-learn) (forest)', 'Train (scikit-learn) (forest2)']);
+  });
+
+  it('lets a viewer start no connection', async () => {
+    mockApi(routesWith(GRAPH, [], 'viewer'));
+    renderEditor();
+    const handle = await screen.findByTestId('handle-iris-out-table');
+    expect(handle).not.toHaveClass('connectable');
+    expect(screen.getByText('Read only')).toBeInTheDocument();
+  });
+
+  it('lets an editor connect ports on the canvas', async () => {
+    mockApi(routesWith(GRAPH));
+    renderEditor();
+    expect(await screen.findByTestId('handle-iris-out-table')).toHaveClass('connectable');
   });
 
   it('says when the pipeline does not exist', async () => {

@@ -41,11 +41,22 @@ const SAVE_TEXT: Record<SaveStatus, string> = {
   conflict: 'Not saved: conflict',
 };
 
-function ValidationBadge({ validation }: { validation: GraphValidation }) {
+function ValidationBadge({
+  validation,
+  unapplied,
+}: {
+  validation: GraphValidation;
+  unapplied: number;
+}) {
   const { result, pending, error } = validation;
   let tone = 'neutral';
   let text = 'Checking…';
-  if (!pending && error) {
+  let state = pending ? 'checking' : result?.valid ? 'valid' : 'invalid';
+  if (unapplied > 0) {
+    tone = 'danger';
+    text = `${unapplied} ${unapplied === 1 ? 'setting' : 'settings'} to fix`;
+    state = 'invalid';
+  } else if (!pending && error) {
     tone = 'warning';
     text = 'Not checked';
   } else if (!pending && result?.valid) {
@@ -61,7 +72,7 @@ function ValidationBadge({ validation }: { validation: GraphValidation }) {
       className={`badge badge--${tone} validation-badge`}
       role="status"
       data-testid="validation-status"
-      data-state={pending ? 'checking' : result?.valid ? 'valid' : 'invalid'}
+      data-state={state}
     >
       {text}
     </span>
@@ -75,6 +86,8 @@ export interface ToolbarProps {
   saveStatus: SaveStatus;
   saveError: Error | null;
   onRetrySave: () => void;
+  /** Messages of settings holding typed text that was not applied. */
+  unapplied: readonly string[];
   validation: GraphValidation;
   readOnly: boolean;
   canUndo: boolean;
@@ -100,6 +113,7 @@ export interface ToolbarProps {
 /** The editor's header: the pipeline, save state, edit tools, validation, versions and Run. */
 export function EditorToolbar(props: ToolbarProps) {
   const importId = useId();
+  const unappliedShown = !props.readOnly && props.unapplied.length > 0;
 
   function onFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
@@ -112,24 +126,36 @@ export function EditorToolbar(props: ToolbarProps) {
   return (
     <div className="editor-toolbar">
       <div className="editor-toolbar__title">
-        <Link to={props.workspaceHref} className="editor-toolbar__back">
-          <Icon name="back" />
-          {props.workspaceName}
-        </Link>
-        <h1 className="editor-toolbar__name">{props.name}</h1>
-        <span className={`save-state save-state--${props.saveStatus}`} role="status">
-          {props.readOnly ? 'Read only' : SAVE_TEXT[props.saveStatus]}
-          {props.saveStatus === 'error' && (
-            <button
-              type="button"
-              className="link-button"
-              title={props.saveError?.message}
-              onClick={props.onRetrySave}
-            >
-              Retry
-            </button>
-          )}
-        </span>
+        <h1 className="editor-toolbar__name" title={props.name}>
+          {props.name}
+        </h1>
+        <div className="editor-toolbar__meta">
+          <Link to={props.workspaceHref} className="editor-toolbar__back">
+            <Icon name="back" />
+            {props.workspaceName}
+          </Link>
+          <span
+            className={`save-state save-state--${unappliedShown ? 'error' : props.saveStatus}`}
+            role="status"
+            title={unappliedShown ? props.unapplied.join('\n') : undefined}
+          >
+            {props.readOnly
+              ? 'Read only'
+              : unappliedShown
+                ? 'Not saved: a setting was not applied'
+                : SAVE_TEXT[props.saveStatus]}
+            {props.saveStatus === 'error' && (
+              <button
+                type="button"
+                className="link-button"
+                title={props.saveError?.message}
+                onClick={props.onRetrySave}
+              >
+                Retry
+              </button>
+            )}
+          </span>
+        </div>
       </div>
       <div className="editor-toolbar__tools" role="toolbar" aria-label="Edit">
         <ToolButton
@@ -178,7 +204,7 @@ export function EditorToolbar(props: ToolbarProps) {
         <ToolButton icon="fit" label="Zoom to fit" onClick={props.onFit} />
       </div>
       <div className="editor-toolbar__actions">
-        <ValidationBadge validation={props.validation} />
+        <ValidationBadge validation={props.validation} unapplied={props.unapplied.length} />
         <button
           type="button"
           className="button button--compact"

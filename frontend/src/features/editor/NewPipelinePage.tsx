@@ -40,6 +40,7 @@ export function NewPipelinePage() {
             required
             maxLength={200}
             autoComplete="off"
+            autoFocus
             placeholder="e.g. Churn classifier"
             value={name}
             onChange={(event) => setName(event.target.value)}

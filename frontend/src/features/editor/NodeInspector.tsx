@@ -1,8 +1,9 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 
-import { nodeName } from '../../graph/connections';
+import { inputChoices, nodeName } from '../../graph/connections';
 import type { NodeIssues } from '../../graph/issues';
-import type { Catalogue, NodeContent } from '../../graph/types';
+import { unknownColumnsReason } from '../../graph/tableSchema';
+import type { BlockSpec, Catalogue, NodeContent } from '../../graph/types';
 import { summary } from './BlockPalette';
 import { ConfigForm } from './ConfigForm';
 import { Icon } from './icons';
@@ -12,6 +13,88 @@ import { useGraphContent } from './useGraphContent';
 import type { GraphEdits } from './useGraphEdits';
 import { useNodeColumns } from './useNodeColumns';
 
+const SEPARATOR = '\u0000';
+
+/** The node's input ports, each with a select of the outputs that can feed it: connecting by keyboard. */
+function NodeInputs({
+  node,
+  spec,
+  catalogue,
+  edits,
+  readOnly,
+}: {
+  node: NodeContent;
+  spec: BlockSpec;
+  catalogue: Catalogue;
+  edits: GraphEdits;
+  readOnly: boolean;
+}) {
+  const content = useGraphContent();
+  const formId = useId();
+  const [refusal, setRefusal] = useState<string | null>(null);
+  return (
+    <section className="inspector__inputs" aria-label="Inputs">
+      <h3 className="inspector__section-title">Inputs</h3>
+      {spec.inputs.map((port) => {
+        const id = `${formId}-${port.name}`;
+        const edge = content.edges.find(
+          (candidate) => candidate.target === node.id && candidate.target_port === port.name,
+        );
+        const current = edge ? `${edge.source}${SEPARATOR}${edge.source_port}` : '';
+        const choices = inputChoices(content, catalogue, node.id, port.name);
+        const known = choices.some(
+          (choice) => `${choice.source}${SEPARATOR}${choice.sourcePort}` === current,
+        );
+        return (
+          <div key={port.name} className="field inspector__input">
+            <label htmlFor={id}>
+              {port.name}{' '}
+              <span className="muted">
+                {port.type}
+                {!port.required && ' · optional'}
+              </span>
+            </label>
+            <select
+              id={id}
+              value={current}
+              disabled={readOnly}
+              onChange={(event) => {
+                const [source, sourcePort] = event.target.value.split(SEPARATOR);
+                const result = edits.setInput(
+                  node.id,
+                  port.name,
+                  source && sourcePort ? { node: source, port: sourcePort } : null,
+                );
+                setRefusal(result.ok ? null : result.reason);
+              }}
+            >
+              <option value="">— not connected —</option>
+              {!known && edge && (
+                <option value={current}>
+                  {edge.source} · {edge.source_port}
+                </option>
+              )}
+              {choices.map((choice) => (
+                <option
+                  key={`${choice.source}${SEPARATOR}${choice.sourcePort}`}
+                  value={`${choice.source}${SEPARATOR}${choice.sourcePort}`}
+                >
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        );
+      })}
+      {refusal && (
+        <p className="config-field__error" role="alert">
+          {refusal}
+        </p>
+      )}
+    </section>
+  );
+}
+
 function NodeSettings({
   node,
   slug,
@@ -19,6 +102,7 @@ function NodeSettings({
   issues,
   edits,
   readOnly,
+  onUnapplied,
 }: {
   node: NodeContent;
   slug: string;
@@ -26,6 +110,7 @@ function NodeSettings({
   issues: NodeIssues | undefined;
   edits: GraphEdits;
   readOnly: boolean;
+  onUnapplied: (nodeId: string, field: string, message: string | null) => void;
 }) {
   const content = useGraphContent();
   const { choices, sources } = useDatasetChoices(slug);
@@ -72,6 +157,15 @@ function NodeSettings({
           onChange={(event) => edits.setLabel(node.id, event.target.value)}
         />
       </div>
+      {spec && spec.inputs.length > 0 && (
+        <NodeInputs
+          node={node}
+          spec={spec}
+          catalogue={catalogue}
+          edits={edits}
+          readOnly={readOnly}
+        />
+      )}
       {spec ? (
         <section className="inspector__config" aria-label="Settings">
           <h3 className="inspector__section-title">Settings</h3>
@@ -79,10 +173,12 @@ function NodeSettings({
             schema={spec.config_schema}
             config={node.config}
             columns={columns}
+            columnsNote={columns ? undefined : unknownColumnsReason(content, node.id)}
             datasets={choices}
             problems={issues?.fields}
             readOnly={readOnly}
             onChange={(key, value) => edits.setConfig(node.id, key, value)}
+            onUnapplied={(field, message) => onUnapplied(node.id, field, message)}
           />
         </section>
       ) : (
@@ -112,6 +208,7 @@ export function NodeInspector({
   edits,
   readOnly,
   onCopy,
+  onUnapplied,
 }: {
   slug: string;
   catalogue: Catalogue;
@@ -119,6 +216,8 @@ export function NodeInspector({
   edits: GraphEdits;
   readOnly: boolean;
   onCopy: () => void;
+  /** A setting of a node holds text that was not applied (its message), or no longer (null). */
+  onUnapplied: (nodeId: string, field: string, message: string | null) => void;
 }) {
   const selection = useEditorStore((state) => state.selection);
   const { nodes } = useGraphContent();
@@ -136,6 +235,7 @@ export function NodeInspector({
           issues={issues.get(only.id)}
           edits={edits}
           readOnly={readOnly}
+          onUnapplied={onUnapplied}
         />
       ) : selected.length > 1 ? (
         <div className="inspector__body">
@@ -162,7 +262,7 @@ export function NodeInspector({
           <p className="muted">Select a block on the canvas to edit its settings.</p>
           <dl className="shortcuts">
             <dt>Connect</dt>
-            <dd>drag from an output (right) to an input (left)</dd>
+            <dd>drag from an output (right) to an input (left), or choose under Inputs</dd>
             <dt>Select several</dt>
             <dd>Shift + drag, or Ctrl/⌘ + click</dd>
             <dt>Delete</dt>

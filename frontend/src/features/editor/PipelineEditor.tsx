@@ -21,6 +21,7 @@ import { EditorCanvas } from './EditorCanvas';
 import { createEditorStore, type EditorStore } from './editorStore';
 import { EditorStoreContext } from './EditorStoreContext';
 import { EditorToolbar } from './EditorToolbar';
+import { FIT_VIEW, layoutWidth, readableViewport } from './fitView';
 import { NodeInspector } from './NodeInspector';
 import { ProblemsPanel } from './ProblemsPanel';
 import { SaveVersionDialog } from './SaveVersionDialog';
@@ -34,7 +35,7 @@ import { useGraphValidation } from './useGraphValidation';
 import { useUndoRedo } from './useUndoRedo';
 import { VersionsPanel } from './VersionsPanel';
 
-const FIT_VIEW = { padding: 0.2, maxZoom: 1.2, duration: 200 };
+const FIT_VIEW_ANIMATED = { ...FIT_VIEW, duration: 200 };
 const NOTICE_MS = 6000;
 
 interface Notice {
@@ -88,6 +89,7 @@ function EditorWorkspace({
   const [saveOpen, setSaveOpen] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [resolving, setResolving] = useState(false);
+  const [unapplied, setUnapplied] = useState<ReadonlyMap<string, string>>(new Map());
   const canvasRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -98,8 +100,49 @@ function EditorWorkspace({
     return () => clearTimeout(timer);
   }, [notice]);
 
+  const reportUnapplied = useCallback((nodeId: string, field: string, message: string | null) => {
+    const key = `${nodeId}\u0000${field}`;
+    setUnapplied((now) => {
+      if ((now.get(key) ?? null) === message) {
+        return now;
+      }
+      const next = new Map(now);
+      if (message === null) {
+        next.delete(key);
+      } else {
+        next.set(key, message);
+      }
+      return next;
+    });
+  }, []);
+
+  const unappliedNotice = useCallback(
+    (action: string): boolean => {
+      if (unapplied.size === 0) {
+        return false;
+      }
+      setNotice({
+        tone: 'error',
+        text: `${plural(unapplied.size, 'setting')} of the selected block ${
+          unapplied.size === 1 ? 'holds' : 'hold'
+        } text that was not applied, so the pipeline was not ${action}: correct it first.`,
+      });
+      return true;
+    },
+    [unapplied],
+  );
+
   const fit = useCallback(() => {
-    requestAnimationFrame(() => void flow.fitView(FIT_VIEW));
+    requestAnimationFrame(() => {
+      const box = canvasRef.current?.getBoundingClientRect();
+      const nodes = flow.getNodes();
+      if (!box?.width || nodes.length === 0) {
+        void flow.fitView(FIT_VIEW_ANIMATED);
+        return;
+      }
+      const bounds = flow.getNodesBounds(nodes);
+      void flow.setViewport(readableViewport(bounds, box.width, box.height), { duration: 200 });
+    });
   }, [flow]);
 
   const layout = useCallback(() => {
@@ -110,7 +153,8 @@ function EditorWorkspace({
         sizes.set(node.id, { width: measured.width, height: measured.height });
       }
     }
-    edits.layout(sizes);
+    const width = canvasRef.current?.getBoundingClientRect().width;
+    edits.layout(sizes, width ? layoutWidth(width) : undefined);
     fit();
   }, [edits, fit, flow, store]);
 
@@ -190,6 +234,10 @@ function EditorWorkspace({
 
   const saveVersion = useCallback(
     async (message: string) => {
+      if (unappliedNotice('saved as a version')) {
+        setSaveOpen(false);
+        return;
+      }
       if (!(await autosave.flush())) {
         createVersion.reset();
         setNotice({ tone: 'error', text: 'The draft could not be saved, so no version was made.' });
@@ -203,7 +251,7 @@ function EditorWorkspace({
         },
       });
     },
-    [autosave, createVersion],
+    [autosave, createVersion, unappliedNotice],
   );
 
   const openSaveVersion = useCallback(() => {
@@ -214,6 +262,9 @@ function EditorWorkspace({
   }, [createVersion, readOnly]);
 
   const run = useCallback(async () => {
+    if (unappliedNotice('run')) {
+      return;
+    }
     if (!(await autosave.flush())) {
       setNotice({ tone: 'error', text: 'The draft could not be saved, so it was not run.' });
       return;
@@ -225,7 +276,7 @@ function EditorWorkspace({
         onError: (error) => setNotice({ tone: 'error', text: `Could not run: ${error.message}` }),
       },
     );
-  }, [autosave, navigate, runPipeline, slug]);
+  }, [autosave, navigate, runPipeline, slug, unappliedNotice]);
 
   const restoreVersion = useCallback(
     async (version: PipelineVersion) => {
@@ -314,6 +365,7 @@ function EditorWorkspace({
         saveStatus={autosave.status}
         saveError={autosave.error}
         onRetrySave={() => void autosave.flush()}
+        unapplied={[...unapplied.values()]}
         validation={validation}
         readOnly={readOnly}
         canUndo={history.canUndo}
@@ -387,6 +439,7 @@ function EditorWorkspace({
           edits={edits}
           readOnly={readOnly}
           onCopy={copy}
+          onUnapplied={reportUnapplied}
         />
       )}
       <SaveVersionDialog

@@ -29,6 +29,11 @@ export function ProblemsPanel({
   const [open, setOpen] = useState(true);
   const issues = validation.result?.errors ?? [];
   const byId = new Map(nodes.map((node) => [node.id, node]));
+  const nameOf = (node: NodeContent) => nodeName(node, catalogue.get(node.block));
+  const nameCounts = new Map<string, number>();
+  for (const node of nodes) {
+    nameCounts.set(nameOf(node), (nameCounts.get(nameOf(node)) ?? 0) + 1);
+  }
 
   return (
     <section className={`problems${open ? '' : ' problems--closed'}`} aria-labelledby={headingId}>
@@ -78,7 +83,10 @@ export function ProblemsPanel({
                     <Icon name="alert" />
                     {node && (
                       <span className="problems__node">
-                        {nodeName(node, catalogue.get(node.block))}
+                        {nameOf(node)}
+                        {(nameCounts.get(nameOf(node)) ?? 0) > 1 && (
+                          <span className="problems__node-id mono"> ({node.id})</span>
+                        )}
                       </span>
                     )}
                     {place && <span className="problems__where">{place}</span>}

@@ -3,7 +3,9 @@
 import type { ConfigField } from '../../graph/configSchema';
 import type { Parsed } from './DraftInput';
 
-const fail = { ok: false } as const;
+function fail(error: string): Parsed<never> {
+  return { ok: false, error };
+}
 
 /** What an emptied field means: null where allowed, else "no value" (the default applies). */
 export function emptyValue(field: ConfigField): null | undefined {
@@ -21,7 +23,7 @@ export function parseNumber(field: ConfigField & { kind: 'number' }) {
       return { ok: true, value: emptyValue(field) };
     }
     const value = Number(trimmed);
-    return Number.isFinite(value) ? { ok: true, value } : fail;
+    return Number.isFinite(value) ? { ok: true, value } : fail('This is not a number.');
   };
 }
 
@@ -40,11 +42,14 @@ export function parseLines(text: string): Parsed<unknown> {
   };
 }
 
-/** Numbers separated by commas or spaces ("64, 64"). */
+/** Numbers separated by commas or spaces ("64, 64"); the first entry that is not one fails. */
 export function parseNumberList(text: string): Parsed<unknown> {
   const parts = text.split(/[\s,]+/).filter(Boolean);
   const values = parts.map(Number);
-  return values.every(Number.isFinite) ? { ok: true, value: values } : fail;
+  const bad = parts.find((_, index) => !Number.isFinite(values[index]));
+  return bad === undefined
+    ? { ok: true, value: values }
+    : fail(`“${bad}” is not a number: separate numbers with commas.`);
 }
 
 export function formatScalar(value: unknown): string {
@@ -74,8 +79,10 @@ export function parseJson(field: ConfigField) {
     }
     try {
       return { ok: true, value: JSON.parse(text) as unknown };
-    } catch {
-      return fail;
+    } catch (error) {
+      return fail(
+        `This is not valid JSON${error instanceof SyntaxError ? `: ${error.message}` : ''}.`,
+      );
     }
   };
 }

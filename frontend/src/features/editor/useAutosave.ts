@@ -8,6 +8,21 @@ import type { Graph } from '../../graph/types';
 import type { EditorStore } from './editorStore';
 
 export const AUTOSAVE_DELAY_MS = 800;
+/** The first retry after a save that failed on the way (network, server); doubled each time. */
+export const RETRY_FIRST_MS = 2000;
+export const RETRY_MAX_MS = 60_000;
+
+/** A failed save that may work when tried again as it is: no answer, or a server fault. */
+export function isRetryable(error: Error): boolean {
+  return (
+    error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500)
+  );
+}
+
+/** How long to wait before retry number `attempt` (0 first). */
+export function retryDelay(attempt: number): number {
+  return Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS);
+}
 
 /**
  * saved: the server has the graph shown; pending: changes wait for the pause before saving;
@@ -38,7 +53,11 @@ interface Options {
   enabled: boolean;
 }
 
-/** Save the draft a moment after each edit, with the revision it was based on. */
+/**
+ * Save the draft a moment after each edit, with the revision it was based on. A save that fails
+ * on the way is tried again by itself: with growing delays, and at once when the browser is
+ * back online.
+ */
 export function useAutosave({ store, slug, pipeline, enabled }: Options): Autosave {
   const queryClient = useQueryClient();
   const pipelineId = pipeline.id;
@@ -51,8 +70,12 @@ export function useAutosave({ store, slug, pipeline, enabled }: Options): Autosa
   const inFlight = useRef<Promise<boolean> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const seen = useRef(store.getState().graph);
+  const retryTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const retries = useRef(0);
+  const retryRef = useRef<() => void>(() => undefined);
 
   const save = useCallback(async (): Promise<boolean> => {
+    clearTimeout(retryTimer.current);
     while (inFlight.current) {
       await inFlight.current;
     }
@@ -75,6 +98,7 @@ export function useAutosave({ store, slug, pipeline, enabled }: Options): Autosa
         revision.current = saved.revision;
         savedKey.current = key;
         queryClient.setQueryData(pipelineKeys.detail(slug, pipelineId), saved);
+        retries.current = 0;
         setError(null);
         const current = graphKey(store.getState().graph) === key;
         setStatus(current ? 'saved' : 'pending');
@@ -86,6 +110,11 @@ export function useAutosave({ store, slug, pipeline, enabled }: Options): Autosa
           setStatus('conflict');
         } else {
           setStatus('error');
+          if (isRetryable(failure)) {
+            const delay = retryDelay(retries.current);
+            retries.current += 1;
+            retryTimer.current = setTimeout(() => retryRef.current(), delay);
+          }
         }
         setError(failure);
         return false;
@@ -113,6 +142,27 @@ export function useAutosave({ store, slug, pipeline, enabled }: Options): Autosa
       });
     }, AUTOSAVE_DELAY_MS);
   }, [save, store]);
+
+  useEffect(() => {
+    retryRef.current = () => void save();
+  }, [save]);
+
+  useEffect(() => {
+    if (!enabled) {
+      return undefined;
+    }
+    const online = () => {
+      if (!conflict.current && graphKey(store.getState().graph) !== savedKey.current) {
+        retries.current = 0;
+        void save();
+      }
+    };
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      clearTimeout(retryTimer.current);
+    };
+  }, [enabled, save, store]);
 
   useEffect(() => {
     if (!enabled) {
@@ -149,6 +199,8 @@ export function useAutosave({ store, slug, pipeline, enabled }: Options): Autosa
 
   const reset = useCallback((fresh: Pipeline, graph: Graph) => {
     clearTimeout(timer.current);
+    clearTimeout(retryTimer.current);
+    retries.current = 0;
     revision.current = fresh.revision;
     savedKey.current = graphKey(graph);
     seen.current = graph;

@@ -1,7 +1,12 @@
 import { useMemo } from 'react';
 
 import { pasteFragment } from '../../graph/clipboard';
-import { connect, type ConnectionCheck, type ConnectionRequest } from '../../graph/connections';
+import {
+  connect,
+  setInputSource,
+  type ConnectionCheck,
+  type ConnectionRequest,
+} from '../../graph/connections';
 import { addNode, moveNodes, removeElements, setConfigValue, setLabel } from '../../graph/edit';
 import { layoutPositions, type Size } from '../../graph/layout';
 import type { BlockSpec, Catalogue, Graph, Position } from '../../graph/types';
@@ -16,6 +21,12 @@ export interface GraphEdits {
   addBlock(spec: BlockSpec, position: Position): string;
   /** Connect two ports if the rules allow; the result says why not otherwise. */
   connect(request: ConnectionRequest): ConnectionCheck;
+  /** Feed an input port from `source` (an output) instead, or from nothing when null. */
+  setInput(
+    target: string,
+    targetPort: string,
+    source: { node: string; port: string } | null,
+  ): ConnectionCheck;
   remove(nodeIds: readonly string[], edgeIds?: readonly string[]): void;
   removeSelection(): void;
   setConfig(nodeId: string, key: string, value: unknown): void;
@@ -25,8 +36,8 @@ export interface GraphEdits {
    * on its own, so the graph changes once per drag.
    */
   move(positions: ReadonlyMap<string, Position>, coalesce?: string): void;
-  /** Lay the graph out left to right. */
-  layout(sizes: ReadonlyMap<string, Size>): void;
+  /** Lay the graph out left to right, in rows no wider than `maxWidth` when given. */
+  layout(sizes: ReadonlyMap<string, Size>, maxWidth?: number): void;
   /** Paste a copied fragment next to its origin, and select what was pasted. */
   paste(fragment: Graph): void;
   /** Replace the whole graph (an import). */
@@ -67,6 +78,20 @@ export function useGraphEdits(
         }
         return result;
       },
+      setInput(target, targetPort, source) {
+        const result = setInputSource(
+          store.getState().graph,
+          catalogue,
+          target,
+          targetPort,
+          source,
+        );
+        if (result.ok) {
+          apply(() => result.graph);
+          return { ok: true };
+        }
+        return result;
+      },
       remove(nodeIds, edgeIds = []) {
         apply((graph) => removeElements(graph, nodeIds, edgeIds));
       },
@@ -83,8 +108,8 @@ export function useGraphEdits(
       move(positions, coalesce) {
         apply((graph) => moveNodes(graph, positions), coalesce);
       },
-      layout(sizes) {
-        apply((graph) => moveNodes(graph, layoutPositions(graph, { sizes })));
+      layout(sizes, maxWidth) {
+        apply((graph) => moveNodes(graph, layoutPositions(graph, { sizes, maxWidth })));
       },
       paste(fragment) {
         if (fragment.nodes.length === 0) {
