@@ -38,28 +38,29 @@ def _edge(source: str, source_port: str, target: str, target_port: str) -> dict[
 
 
 def example_graph() -> dict[str, Any]:
-    """Iris -> split -> scale -> random forest -> evaluate -> publish (when accuracy >= 0.9)."""
+    """Iris -> split -> scale -> random forest -> evaluate -> publish (when accuracy >= 0.9),
+    in two rows of three, so that it fits the editor's canvas at 1280x800 at a readable zoom."""
     return {
         "nodes": [
-            _node("iris", "ingest.sample", 0, 80, "Iris", name="iris"),
-            _node("split", "feature.split", 260, 80, "Split", test_size=0.25, seed=0),
-            _node("scale", "feature.scale", 520, 80, "Scale", method="standard"),
+            _node("iris", "ingest.sample", 0, 0, "Iris", name="iris"),
+            _node("split", "feature.split", 300, 0, "Split", test_size=0.25, seed=0),
+            _node("scale", "feature.scale", 600, 0, "Scale", method="standard"),
             _node(
                 "forest",
                 "train.sklearn",
-                780,
                 0,
+                240,
                 "Random forest",
                 algorithm="random_forest",
                 n_estimators=100,
                 seed=0,
             ),
-            _node("evaluate", "evaluate.classification", 1040, 80, "Evaluate"),
+            _node("evaluate", "evaluate.classification", 300, 240, "Evaluate"),
             _node(
                 "publish",
                 "publish.model",
-                1300,
-                0,
+                600,
+                240,
                 "Publish",
                 name="iris-classifier",
                 metric="accuracy",
