@@ -1,5 +1,5 @@
 import { renderHook } from '@testing-library/react';
-import { ReactFlowProvider } from '@xyflow/react';
+import { ReactFlowProvider, useStoreApi, type InternalNode } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 
 import { graphContent } from '../../graph/content';
@@ -54,6 +54,25 @@ describe('useFlowElements', () => {
     expect(split?.position).toEqual({ x: 400, y: 30 });
     expect(split?.data).toBe(before.nodes[1]?.data);
     expect(result.current.edges).toBe(before.edges);
+  });
+
+  it('gives a node again once the canvas has measured it, so the minimap can draw it', () => {
+    const { result, rerender } = renderHook(
+      ({ issues }: { issues: ReadonlyMap<string, NodeIssues> }) => ({
+        elements: useFlowElements(GRAPH, GRAPH, NO_SELECTION, NOT_DRAGGED, CATALOGUE, issues),
+        store: useStoreApi(),
+      }),
+      { initialProps: { issues: NO_ISSUES }, wrapper: ReactFlowProvider },
+    );
+    const before = result.current.elements.nodes;
+    expect(before[0]?.measured).toBeUndefined();
+    const measuredIris = { measured: { width: 220, height: 90 } } as unknown as InternalNode;
+    result.current.store.getState().nodeLookup.set('iris', measuredIris);
+    rerender({ issues: new Map() });
+    const [iris, split] = result.current.elements.nodes;
+    expect(iris?.measured).toEqual({ width: 220, height: 90 });
+    expect(iris?.data).toBe(before[0]?.data);
+    expect(split).toBe(before[1]);
   });
 
   it('keeps the edges when only positions change', () => {

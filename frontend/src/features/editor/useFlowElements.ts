@@ -1,4 +1,4 @@
-import { useStoreApi } from '@xyflow/react';
+import { useNodesInitialized, useStoreApi } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 
 import {
@@ -46,6 +46,10 @@ function samePosition(a: Position, b: Position): boolean {
 }
 
 /** `next`, or `previous` when they hold the same elements (React Flow then has nothing to do). */
+function sameSize(a: Measured | undefined, b: Measured | undefined): boolean {
+  return a?.width === b?.width && a?.height === b?.height;
+}
+
 function sameOr<T>(previous: T[], next: T[]): T[] {
   return previous.length === next.length && previous.every((item, index) => item === next[index])
     ? previous
@@ -85,11 +89,13 @@ class FlowCache {
     const previous = this.nodes.get(node);
     const sameData =
       previous !== undefined && previous.spec === wanted.spec && previous.issues === wanted.issues;
+    const size = measured(node.id);
     if (
       previous &&
       sameData &&
       previous.selected === wanted.selected &&
-      samePosition(previous.position, wanted.position)
+      samePosition(previous.position, wanted.position) &&
+      sameSize(previous.flow.measured, size)
     ) {
       return previous.flow;
     }
@@ -97,7 +103,7 @@ class FlowCache {
       selected: wanted.selected,
       issues: wanted.issues,
       position: wanted.position,
-      measured: measured(node.id),
+      measured: size,
     });
     if (previous && sameData) {
       flow.data = previous.flow.data;
@@ -138,6 +144,9 @@ export function useFlowElements(
   const [cache] = useState(() => new FlowCache());
   const flowStore = useStoreApi<BlockFlowNode, PortFlowEdge>();
 
+  // Once the canvas has measured every node, the nodes are given again with their sizes: the
+  // minimap draws a node only when the node it was given has a size.
+  const measuredAll = useNodesInitialized();
   const nodes = useMemo(() => {
     const selected = new Set(selection.nodes);
     const { nodeLookup } = flowStore.getState();
@@ -156,7 +165,9 @@ export function useFlowElements(
         ),
       ),
     );
-  }, [cache, flowStore, graph.nodes, selection.nodes, dragged, catalogue, issues]);
+    // measuredAll is read through the canvas's store (nodeLookup), not by name.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cache, flowStore, graph.nodes, selection.nodes, dragged, catalogue, issues, measuredAll]);
 
   const edges = useMemo(() => {
     const selected = new Set(selection.edges);
