@@ -218,18 +218,26 @@ def graph_check(*, workspace: Workspace, graph: Any) -> Graph:
 
 @transaction.atomic
 def version_create(
-    *, pipeline: Pipeline, user: AbstractBaseUser | None, message: str = ""
+    *,
+    pipeline: Pipeline,
+    user: AbstractBaseUser | None,
+    message: str = "",
+    reuse_unchanged: bool = False,
 ) -> PipelineVersion:
     """Snapshot the draft as the next version; the graph must be able to run and differ from
-    the latest version's (an identical version would only make the history longer)."""
+    the latest version's (an identical version would only make the history longer). With
+    `reuse_unchanged`, an unchanged draft gives the latest version instead of an error."""
     locked = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
-    graph = graph_check(workspace=locked.workspace, graph=locked.graph)
+    graph = parse_graph(locked.graph)
     latest = locked.versions.order_by("-number").first()
     if latest is not None and parse_graph(latest.graph).to_json() == graph.to_json():
+        if reuse_unchanged:
+            return latest
         raise ConflictError(
             f"nothing changed since version {latest.number}: the draft is the same graph",
             code="unchanged",
         )
+    check_graph(graph, WorkspaceSchemaEnv(locked.workspace))
     return PipelineVersion.objects.create(
         pipeline=locked,
         number=(latest.number if latest else 0) + 1,

@@ -31,7 +31,6 @@ from backend.pipelines.models import (
     STEP_FINISHED,
     Artifact,
     Pipeline,
-    PipelineVersion,
     Run,
     RunStatus,
     StepRun,
@@ -49,7 +48,6 @@ from backend.runners.events import (
 from backend.runners.graph import (
     Graph,
     downstream_of,
-    parse_graph,
     topological_order,
     version_graph,
 )
@@ -73,17 +71,6 @@ def send_step(step: StepRun) -> None:
     transaction.on_commit(send)
 
 
-def _snapshot(pipeline: Pipeline, user: AbstractBaseUser | None) -> PipelineVersion:
-    """The version a draft run executes: the latest one if the draft is unchanged since."""
-    latest = pipeline.versions.order_by("-number").first()
-    draft = parse_graph(pipeline.graph).to_json()
-    if latest is not None and parse_graph(latest.graph).to_json() == draft:
-        return latest
-    return pipeline_services.version_create(
-        pipeline=pipeline, user=user, message="Snapshot of the draft for a run"
-    )
-
-
 @transaction.atomic
 def run_start(
     *,
@@ -98,7 +85,12 @@ def run_start(
     ready steps. ``from_node`` re-runs that node and everything downstream and reuses the rest.
     """
     if version_number is None:
-        version = _snapshot(pipeline, user)
+        version = pipeline_services.version_create(
+            pipeline=pipeline,
+            user=user,
+            message="Snapshot of the draft for a run",
+            reuse_unchanged=True,
+        )
     else:
         version = version_get(pipeline=pipeline, number=version_number)
     graph = pipeline_services.graph_check(workspace=pipeline.workspace, graph=version.graph)
