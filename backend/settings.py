@@ -179,7 +179,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_BEAT_SCHEDULE = {
     "reap-expired-step-leases": {
-        "task": "workers.tasks.reap_expired_leases",
+        "task": "backend.engine.tasks.reap_expired_leases",
         "schedule": REAPER_INTERVAL_SECONDS,
         "options": {"queue": "cpu", "expires": REAPER_INTERVAL_SECONDS},
     }

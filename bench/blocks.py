@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from backend.runners.blocks.base import TABLE, Block, StepContext
-from backend.runners.blocks.registry import register_block
-from backend.runners.blocks.values import Table
+from backend.blocks.base import TABLE, Block, StepContext
+from backend.blocks.registry import register_block
+from backend.blocks.values import Table
 
 
 @register_block

@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from backend.runners.blocks.base import TABLE, Block, BlockConfig, StepCancelled, StepContext
-from backend.runners.blocks.registry import register_block
-from backend.runners.blocks.values import Table
+from backend.blocks.base import TABLE, Block, BlockConfig, StepCancelled, StepContext
+from backend.blocks.registry import register_block
+from backend.blocks.values import Table
 
 
 def busy(iterations: int) -> int:

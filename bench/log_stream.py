@@ -47,10 +47,10 @@ from django.core.management import call_command  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from backend.devservices import free_port  # noqa: E402
+from backend.engine import coordinator  # noqa: E402
 from backend.pipelines.management.commands.runstack import asgi_server_command  # noqa: E402
 from backend.pipelines.models import MetricPoint, Run  # noqa: E402
 from backend.pipelines.services import pipeline_create  # noqa: E402
-from backend.runners import coordinator  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
 from bench.log_blocks import busy  # noqa: E402
 from bench.servers import wait_serving  # noqa: E402
@@ -292,7 +292,16 @@ def main() -> None:
     token = Token.objects.get_or_create(user=user)[0].key
     workspace = workspace_create(name=f"log bench {time.time():.0f}", owner=user)
     tmp = Path(tempfile.mkdtemp(prefix="log-bench-"))
-    worker = [sys.executable, "-m", "celery", "-A", "workers.celery", "worker", "-Q", "cpu,gpu"]
+    worker = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "backend.engine.celery",
+        "worker",
+        "-Q",
+        "cpu,gpu",
+    ]
     worker += ["-c", "1", "-n", "logbench@%h", "--without-mingle", "--without-gossip"]
     servers = args.servers.split(",")
     try:

@@ -25,12 +25,12 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 
+from backend.blocks import get_block  # noqa: E402
+from backend.engine import coordinator  # noqa: E402
+from backend.engine.artifacts import default_store  # noqa: E402
+from backend.engine.values_io import store_value  # noqa: E402
 from backend.pipelines.models import Run  # noqa: E402
 from backend.pipelines.services import pipeline_create  # noqa: E402
-from backend.runners import coordinator  # noqa: E402
-from backend.runners.artifacts import default_store  # noqa: E402
-from backend.runners.blocks import get_block  # noqa: E402
-from backend.runners.values_io import store_value  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +106,7 @@ def main() -> None:
                 "-m",
                 "celery",
                 "-A",
-                "workers.celery",
+                "backend.engine.celery",
                 "worker",
                 "-Q",
                 "cpu,gpu",

@@ -29,7 +29,7 @@ case "$role" in
         ;;
     worker)
         shift
-        exec celery -A workers.celery worker \
+        exec celery -A backend.engine.celery worker \
             -Q "${WORKER_QUEUES:-cpu}" \
             --concurrency "${WORKER_CONCURRENCY:-2}" \
             --loglevel "${LOG_LEVEL:-INFO}" \
@@ -37,7 +37,7 @@ case "$role" in
         ;;
     beat)
         shift
-        exec celery -A workers.celery beat \
+        exec celery -A backend.engine.celery beat \
             --schedule /tmp/celerybeat-schedule \
             --loglevel "${LOG_LEVEL:-INFO}" \
             "$@"

@@ -8,12 +8,12 @@ from typing import Any
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
+from backend.blocks.feature import OneHotTransform
+from backend.blocks.values import TrainedModel
+from backend.engine.artifacts import default_store
+from backend.engine.values_io import store_value
 from backend.pipelines.models import Artifact, ModelVersion
 from backend.pipelines.serving.drift import training_stats
-from backend.runners.artifacts import default_store
-from backend.runners.blocks.feature import OneHotTransform
-from backend.runners.blocks.values import TrainedModel
-from backend.runners.values_io import store_value
 from backend.workspaces.models import Workspace
 
 #: Rows of the demo model: one column of each signature type, and a label.

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-from workers.celery import app
+from backend.engine.celery import app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,7 +77,7 @@ def celery_worker(
             "-m",
             "celery",
             "-A",
-            "workers.celery",
+            "backend.engine.celery",
             "worker",
             "-Q",
             queues,

@@ -20,13 +20,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.blocks import all_blocks, describe_block
+from backend.blocks.tables import preview_rows
+from backend.engine.artifacts import default_store
 from backend.errors import UserError
 from backend.pipelines import selectors, services
 from backend.pipelines import serializers as s
 from backend.pipelines.uploads import upload_limit_error
-from backend.runners.artifacts import default_store
-from backend.runners.blocks import all_blocks, describe_block
-from backend.runners.tables import preview_rows
 from backend.workspaces.models import Role, Workspace
 from backend.workspaces.selectors import access_workspace
 

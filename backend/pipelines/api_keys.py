@@ -17,9 +17,9 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from backend.blocks.publish import MODEL_NAME_PATTERN
 from backend.errors import UserError
 from backend.pipelines.models import ApiKey
-from backend.runners.blocks.publish import MODEL_NAME_PATTERN
 from backend.workspaces.models import Workspace
 
 KEY_PREFIX = "trb_"

@@ -12,12 +12,12 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.blocks.tables import preview_rows
+from backend.engine import coordinator
+from backend.engine.artifacts import default_store
 from backend.pipelines import selectors
 from backend.pipelines import serializers as s
 from backend.pipelines.api import PREVIEW_DEFAULT, PREVIEW_MAX, WorkspaceView, _int_param
-from backend.runners import coordinator
-from backend.runners.artifacts import default_store
-from backend.runners.tables import preview_rows
 from backend.workspaces.models import Role
 
 

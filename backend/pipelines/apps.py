@@ -16,7 +16,7 @@ class PipelinesConfig(AppConfig):
 
         from django.conf import settings
 
-        import backend.runners.blocks  # noqa: F401  (registers the built-in blocks)
+        import backend.blocks  # noqa: F401  (registers the built-in blocks)
 
         for module in settings.BLOCK_PLUGINS:
             importlib.import_module(module)

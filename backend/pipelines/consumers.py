@@ -35,11 +35,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from rest_framework.exceptions import PermissionDenied
 
+from backend.engine.events import run_group, workspace_group
 from backend.errors import NotFoundError
 from backend.pipelines import selectors
 from backend.pipelines.models import Run
 from backend.pipelines.ws_auth import accepted_subprotocol
-from backend.runners.events import run_group, workspace_group
 from backend.workspaces.selectors import access_workspace
 
 logger = logging.getLogger(__name__)
@@ -216,7 +216,7 @@ class RunEventsConsumer(MemberConsumer):
         await self.send_json(snapshot)
 
     async def run_events(self, message: dict[str, Any]) -> None:
-        """A batch of saved events broadcast by backend.runners.events."""
+        """A batch of saved events broadcast by backend.engine.events."""
         if self.sequencer is None:
             return
         async with self._sending:
@@ -263,6 +263,6 @@ class WorkspaceEventsConsumer(MemberConsumer):
         await self.send_json({"type": "subscribed", "workspace": target["slug"]})
 
     async def run_events(self, message: dict[str, Any]) -> None:
-        """Status events broadcast by backend.runners.events, passed on as they come."""
+        """Status events broadcast by backend.engine.events, passed on as they come."""
         for event in message["events"]:
             await self.send_json(event)

@@ -22,11 +22,11 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from backend.engine.artifacts import default_store
+from backend.engine.graph import Graph, parse_graph
 from backend.errors import ConflictError
 from backend.pipelines.models import ApiKey, Artifact, ModelVersion, PredictionLog, StepRun
 from backend.pipelines.serving.drift import drift_report, percentile, training_stats
-from backend.runners.artifacts import default_store
-from backend.runners.graph import Graph, parse_graph
 
 logger = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from backend.engine.artifacts import default_store
 from backend.errors import UserError
 from backend.pipelines.models import Dataset, ModelVersion, Stage, StageTransition
 from backend.pipelines.services import dataset_create_from_frame
 from backend.pipelines.serving import cache
 from backend.pipelines.serving.cache import ServedModel
 from backend.pipelines.serving.rows import RowError, check_frame
-from backend.runners.artifacts import default_store
 
 #: Rows predicted at a time when scoring a dataset (bounds the memory of one step).
 SCORE_CHUNK_ROWS = 50_000

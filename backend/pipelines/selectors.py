@@ -10,6 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, QuerySet, Sum
 
+from backend.blocks.schema import TableSchema
+from backend.engine.events import log_event, metric_event, run_status_event, step_status_event
 from backend.errors import NotFoundError
 from backend.pipelines.models import (
     ApiKey,
@@ -24,8 +26,6 @@ from backend.pipelines.models import (
     Stage,
     StepRun,
 )
-from backend.runners.events import log_event, metric_event, run_status_event, step_status_event
-from backend.runners.schema import TableSchema
 from backend.workspaces.models import Workspace
 
 

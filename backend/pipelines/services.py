@@ -11,13 +11,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
+from backend.blocks.tables import column_stats, preview_rows
+from backend.engine.artifacts import default_store, sha256_file
+from backend.engine.graph import Graph, GraphIssue, check_graph, parse_graph, validate_graph
 from backend.errors import ConflictError, UserError
 from backend.pipelines.dataset_files import read_upload
 from backend.pipelines.models import Dataset, Pipeline, PipelineVersion
 from backend.pipelines.selectors import WorkspaceSchemaEnv
-from backend.runners.artifacts import default_store, sha256_file
-from backend.runners.graph import Graph, GraphIssue, check_graph, parse_graph, validate_graph
-from backend.runners.tables import column_stats, preview_rows
 from backend.workspaces.models import Workspace
 
 PREVIEW_ROWS = 20

@@ -19,9 +19,7 @@ from django.utils.timezone import now
 from rest_framework.authtoken.models import Token
 
 from backend.asgi import application
-from backend.pipelines.consumers import EventSequencer, RunEventsConsumer
-from backend.pipelines.models import LogEntry, Run, StepRun
-from backend.runners.events import (
+from backend.engine.events import (
     StepEventBuffer,
     allocate_seq,
     run_group,
@@ -29,6 +27,8 @@ from backend.runners.events import (
     step_status_event,
     workspace_group,
 )
+from backend.pipelines.consumers import EventSequencer, RunEventsConsumer
+from backend.pipelines.models import LogEntry, Run, StepRun
 from tests.conftest import Team
 from tests.factories import PipelineFactory, PipelineVersionFactory
 

@@ -17,12 +17,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from sklearn.neighbors import KNeighborsClassifier
 
+from backend.engine.artifacts import default_store
 from backend.pipelines import api_models, monitoring
 from backend.pipelines.api_models import serving_threads_close
 from backend.pipelines.models import ApiKey, Dataset, ModelVersion, PredictionLog, StageTransition
 from backend.pipelines.serving import cache
 from backend.pipelines.serving.rows import MAX_ROWS
-from backend.runners.artifacts import default_store
 from tests.conftest import Team
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.model_factories import DEMO_ROWS, demo_model, register

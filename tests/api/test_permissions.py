@@ -20,6 +20,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from backend.engine.artifacts import default_store
 from backend.pipelines import urls as pipeline_urls
 from backend.pipelines.models import (
     ApiKey,
@@ -33,7 +34,6 @@ from backend.pipelines.models import (
     Run,
     StepRun,
 )
-from backend.runners.artifacts import default_store
 from backend.workspaces import urls as workspace_urls
 from backend.workspaces.models import Membership, Role, Workspace
 from tests.conftest import Team

@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 from pydantic import Field
 
-from backend.runners.blocks.base import TABLE, Block, BlockConfig, StepCancelled, StepContext
-from backend.runners.blocks.registry import register_block
-from backend.runners.blocks.values import Table
+from backend.blocks.base import TABLE, Block, BlockConfig, StepCancelled, StepContext
+from backend.blocks.registry import register_block
+from backend.blocks.values import Table
 
 
 @register_block

@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from backend.engine.artifacts import default_store
+from backend.engine.modelio import load_model
+from backend.engine.values_io import load_value
 from backend.pipelines.management.commands.seed_demo import example_graph
 from backend.pipelines.models import Artifact, ModelVersion, Run
-from backend.runners.artifacts import default_store
-from backend.runners.modelio import load_model
-from backend.runners.values_io import load_value
 from tests.conftest import Team
 from tests.engine.conftest import wait_for_run
 from tests.factories import PipelineFactory

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from celery.exceptions import TimeoutError as ResultTimeout
 
+from backend.engine.celery import app
+from backend.engine.tasks import ping
 from tests.workers import celery_worker
-from workers.celery import app
-from workers.tasks import ping
 
 
 def test_queues_have_their_own_routing() -> None:

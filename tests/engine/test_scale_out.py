@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from backend.engine.artifacts import default_store
+from backend.engine.values_io import load_value
 from backend.pipelines.models import Artifact, Run
-from backend.runners.artifacts import default_store
-from backend.runners.values_io import load_value
 from tests.conftest import Team
 from tests.engine.conftest import wait_for_run
 from tests.factories import PipelineFactory

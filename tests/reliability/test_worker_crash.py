@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from django.conf import LazySettings
 
+from backend.engine import coordinator
 from backend.pipelines.models import Artifact, LogEntry, Run
-from backend.runners import coordinator
 from tests.engine.conftest import FAST_LEASES, PLUGINS, wait_for_run, wait_for_step
 from tests.factories import PipelineFactory, UserFactory, WorkspaceFactory
 from tests.workers import celery_worker

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from django.conf import LazySettings
 
+from backend.engine import executor
+from backend.engine.artifacts import ArtifactStore, default_store
+from backend.engine.celery import app
+from backend.engine.values_io import load_value, store_value
 from backend.pipelines.models import Artifact, Run
-from backend.runners import executor
-from backend.runners.artifacts import ArtifactStore, default_store
-from backend.runners.values_io import load_value, store_value
 from tests.conftest import Team
 from tests.factories import PipelineFactory
-from workers.celery import app
 
 DATA = b"the same bytes, stored once"
 DIGEST = hashlib.sha256(DATA).hexdigest()
@@ -166,7 +166,7 @@ def test_a_failed_local_write_leaves_nothing_behind(
         Path(dst).write_bytes(DATA[:5])
         raise OSError("disk full")
 
-    monkeypatch.setattr("backend.runners.artifacts.shutil.copyfile", half_copy)
+    monkeypatch.setattr("backend.engine.artifacts.shutil.copyfile", half_copy)
     with pytest.raises(OSError, match="disk full"):
         store.put_file(source)
 
@@ -191,7 +191,7 @@ def test_default_store_follows_settings(settings: LazySettings, memory_url: str)
 
 
 def test_block_values_round_trip_through_a_remote_store(memory_url: str) -> None:
-    from backend.runners.blocks.values import Table
+    from backend.blocks.values import Table
 
     store = ArtifactStore(memory_url)
     frame = pd.DataFrame({"x": [1.0, 2.5], "label": ["a", "b"]})
@@ -226,7 +226,7 @@ def steps_in_this_process(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, in
     sent: list[tuple[int, int]] = []
 
     def send_task(name: str, args: tuple[int, int] = (), **options: Any) -> None:
-        assert name == "workers.tasks.execute_step"
+        assert name == "backend.engine.tasks.execute_step"
         sent.append(tuple(args))
 
     monkeypatch.setattr(app, "send_task", send_task)

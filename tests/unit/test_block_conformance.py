@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backend.runners.blocks import all_blocks, describe_block, find_block
-from backend.runners.blocks.base import FAMILIES, Block
-from backend.runners.blocks.ingest import load_sample
-from backend.runners.blocks.values import Table
-from backend.runners.schema import TableSchema
-from backend.runners.tables import schema_of
+from backend.blocks import all_blocks, describe_block, find_block
+from backend.blocks.base import FAMILIES, Block
+from backend.blocks.ingest import load_sample
+from backend.blocks.schema import TableSchema
+from backend.blocks.tables import schema_of
+from backend.blocks.values import Table
 
 KNOWN_PORT_TYPES = {"table", "model", "metrics", "figure"}
 DATASET_FRAME = pd.DataFrame({"x": np.arange(30, dtype="float64"), "label": ["a", "b", "c"] * 10})

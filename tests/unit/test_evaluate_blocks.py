@@ -13,12 +13,12 @@ from pydantic import ValidationError
 from sklearn import metrics as skm
 from sklearn.model_selection import train_test_split
 
-from backend.runners.blocks import get_block
-from backend.runners.blocks.base import BlockRunError
-from backend.runners.blocks.evaluate import MAX_SCATTER_POINTS
-from backend.runners.blocks.ingest import load_sample
-from backend.runners.blocks.values import Table, TrainedModel
-from backend.runners.tables import schema_of
+from backend.blocks import get_block
+from backend.blocks.base import BlockRunError
+from backend.blocks.evaluate import MAX_SCATTER_POINTS
+from backend.blocks.ingest import load_sample
+from backend.blocks.tables import schema_of
+from backend.blocks.values import Table, TrainedModel
 from tests.unit.test_block_conformance import FakeContext, FakeEnv, iris_table
 
 CLASSIFY = get_block("evaluate.classification")

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from backend.engine.event_writer import EventWriter
+from backend.engine.events import Batch, StepEventBuffer
 from backend.pipelines.models import LogEntry, MetricPoint, Run, StepRun
-from backend.runners.event_writer import EventWriter
-from backend.runners.events import Batch, StepEventBuffer
 from tests.factories import PipelineVersionFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")

@@ -15,18 +15,18 @@ from sklearn.decomposition import PCA
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 
-from backend.runners.blocks import get_block
-from backend.runners.blocks.base import BlockRunError
-from backend.runners.blocks.feature import SelectColumnsTransform
-from backend.runners.blocks.values import (
+from backend.blocks import get_block
+from backend.blocks.base import BlockRunError
+from backend.blocks.feature import SelectColumnsTransform
+from backend.blocks.schema import TableSchema
+from backend.blocks.tables import schema_of
+from backend.blocks.values import (
     Table,
     apply_lineage,
     lineage_from_json,
     lineage_to_json,
 )
-from backend.runners.graph import Graph, validate_graph
-from backend.runners.schema import TableSchema
-from backend.runners.tables import schema_of
+from backend.engine.graph import Graph, validate_graph
 from tests.unit.test_block_conformance import FakeContext, FakeEnv, iris_table
 
 IRIS_FEATURES = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from backend.runners.blocks import MODEL, TABLE, Block, BlockConfig, TableSchema
-from backend.runners.blocks.base import ConfigIssue, SchemaEnv, missing_columns
-from backend.runners.blocks.registry import find_block, register_block, unregister_block
-from backend.runners.graph import (
+from backend.blocks import MODEL, TABLE, Block, BlockConfig, TableSchema
+from backend.blocks.base import ConfigIssue, SchemaEnv, missing_columns
+from backend.blocks.registry import find_block, register_block, unregister_block
+from backend.engine.graph import (
     Graph,
     GraphError,
     GraphIssue,

@@ -16,11 +16,11 @@ import skops.io
 import torch
 from sklearn.preprocessing import FunctionTransformer
 
-from backend.runners import modelio
-from backend.runners.blocks import get_block
-from backend.runners.blocks.values import FittedTransform, Table, TrainedModel
-from backend.runners.modelio import dump_model, load_model
-from backend.runners.tables import schema_of
+from backend.blocks import get_block
+from backend.blocks.tables import schema_of
+from backend.blocks.values import FittedTransform, Table, TrainedModel
+from backend.engine import modelio
+from backend.engine.modelio import dump_model, load_model
 from tests.unit.test_block_conformance import FakeContext, iris_table
 
 

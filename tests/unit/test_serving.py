@@ -13,6 +13,9 @@ import pandas as pd
 import pytest
 from sklearn.tree import DecisionTreeClassifier
 
+from backend.blocks.tables import dtype_name
+from backend.blocks.values import TrainedModel
+from backend.engine.modelio import dump_model
 from backend.errors import TooLargeError, UserError
 from backend.pipelines.serving.cache import ModelCache, ServedModel
 from backend.pipelines.serving.drift import (
@@ -29,9 +32,6 @@ from backend.pipelines.serving.rows import (
     column_specs,
     parse_rows,
 )
-from backend.runners.blocks.values import TrainedModel
-from backend.runners.modelio import dump_model
-from backend.runners.tables import dtype_name
 from tests.model_factories import DEMO_ROWS, DEMO_SIGNATURE, demo_model
 
 SPECS = column_specs(

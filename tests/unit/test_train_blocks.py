@@ -14,12 +14,12 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from backend.runners.blocks import get_block
-from backend.runners.blocks.base import BlockRunError, StepCancelled
-from backend.runners.blocks.ingest import load_sample
-from backend.runners.blocks.train import ESTIMATORS, infer_task, split_rows, supported_tasks
-from backend.runners.blocks.values import Table, TrainedModel
-from backend.runners.tables import schema_of
+from backend.blocks import get_block
+from backend.blocks.base import BlockRunError, StepCancelled
+from backend.blocks.ingest import load_sample
+from backend.blocks.tables import schema_of
+from backend.blocks.train import ESTIMATORS, infer_task, split_rows, supported_tasks
+from backend.blocks.values import Table, TrainedModel
 from tests.unit.test_block_conformance import FakeContext, FakeEnv, iris_table
 
 SKLEARN = get_block("train.sklearn")

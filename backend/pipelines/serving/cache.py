@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backend.blocks.tables import json_value
+from backend.blocks.values import TrainedModel
+from backend.engine.modelio import load_model
 from backend.errors import UserError
 from backend.pipelines.serving.rows import Batch, ColumnSpec, RowError, column_specs, parse_rows
-from backend.runners.blocks.values import TrainedModel
-from backend.runners.modelio import load_model
-from backend.runners.tables import json_value
 
 #: Loaded models kept per process.
 CACHE_SIZE = 8

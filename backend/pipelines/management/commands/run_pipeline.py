@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from backend.engine import coordinator
 from backend.errors import UserError
 from backend.pipelines.models import Pipeline, Run, StepRun
-from backend.runners import coordinator
 from backend.workspaces.models import Membership, Role, Workspace
 
 
