@@ -12,8 +12,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from backend.pipelines.routing import websocket_urlpatterns  # noqa: E402
-from backend.pipelines.ws_auth import TokenAuthMiddleware  # noqa: E402
+from backend.api.ws_auth import TokenAuthMiddleware  # noqa: E402
+from backend.pipelines.runs.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

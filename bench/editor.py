@@ -61,9 +61,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from backend.devservices import free_port  # noqa: E402
+from backend.pipelines.design.services import graph_validate, pipeline_create  # noqa: E402
 from backend.pipelines.management.commands.runstack import asgi_server_command  # noqa: E402
 from backend.pipelines.models import Pipeline  # noqa: E402
-from backend.pipelines.services import graph_validate, pipeline_create  # noqa: E402
 from backend.workspaces.models import Workspace  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
 from bench.servers import wait_serving  # noqa: E402

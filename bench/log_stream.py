@@ -47,10 +47,10 @@ from django.core.management import call_command  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from backend.devservices import free_port  # noqa: E402
-from backend.engine import coordinator  # noqa: E402
+from backend.pipelines.design.services import pipeline_create  # noqa: E402
 from backend.pipelines.management.commands.runstack import asgi_server_command  # noqa: E402
 from backend.pipelines.models import MetricPoint, Run  # noqa: E402
-from backend.pipelines.services import pipeline_create  # noqa: E402
+from backend.pipelines.runs.services import run_start  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
 from bench.log_blocks import busy  # noqa: E402
 from bench.servers import wait_serving  # noqa: E402
@@ -178,7 +178,7 @@ class Bench:
         pipeline = pipeline_create(
             workspace=self.workspace, user=self.user, name=f"chatty {name}", graph=graph
         )
-        run = coordinator.run_start(pipeline=pipeline, user=self.user, use_cache=False)
+        run = run_start(pipeline=pipeline, user=self.user, use_cache=False)
         if viewers:
             url = self.base_url.replace("http", "ws", 1) + f"/ws/runs/{run.pk}/?token={self.token}"
             cpu = self._server_cpu()

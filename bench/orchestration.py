@@ -26,11 +26,11 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 
 from backend.blocks import get_block  # noqa: E402
-from backend.engine import coordinator  # noqa: E402
 from backend.engine.artifacts import default_store  # noqa: E402
 from backend.engine.values_io import store_value  # noqa: E402
+from backend.pipelines.design.services import pipeline_create  # noqa: E402
 from backend.pipelines.models import Run  # noqa: E402
-from backend.pipelines.services import pipeline_create  # noqa: E402
+from backend.pipelines.runs.services import run_start  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def fan_out(width: int) -> dict:
 
 def run_once(pipeline, user) -> tuple[float, list[float], int]:
     started = time.perf_counter()
-    run = coordinator.run_start(pipeline=pipeline, user=user, use_cache=False)
+    run = run_start(pipeline=pipeline, user=user, use_cache=False)
     while True:
         run.refresh_from_db()
         if run.is_finished:

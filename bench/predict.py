@@ -48,12 +48,12 @@ from django.core.management import call_command  # noqa: E402
 
 from backend.blocks.ingest import load_sample  # noqa: E402
 from backend.devservices import free_port  # noqa: E402
-from backend.engine import coordinator  # noqa: E402
 from backend.engine.artifacts import default_store  # noqa: E402
-from backend.pipelines.api_keys import api_key_create  # noqa: E402
+from backend.pipelines.design.services import pipeline_create  # noqa: E402
 from backend.pipelines.models import ModelVersion, Run  # noqa: E402
-from backend.pipelines.services import pipeline_create  # noqa: E402
-from backend.pipelines.serving.cache import ServedModel  # noqa: E402
+from backend.pipelines.registry.keys import api_key_create  # noqa: E402
+from backend.pipelines.registry.serving.cache import ServedModel  # noqa: E402
+from backend.pipelines.runs.services import run_start  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
 from bench.servers import wait_serving  # noqa: E402
 
@@ -126,7 +126,7 @@ def publish(tmp: Path) -> tuple[Any, ModelVersion]:
     pipeline = pipeline_create(workspace=workspace, user=user, name="iris", graph=IRIS)
     worker = ["-m", "celery", "-A", "backend.engine.celery", "worker", "-Q", "cpu,gpu", "-c", "1"]
     with child([*worker, "-n", "bench-predict@%h", "--loglevel", "WARNING"], tmp / "worker.log"):
-        run = coordinator.run_start(pipeline=pipeline, user=user, use_cache=False)
+        run = run_start(pipeline=pipeline, user=user, use_cache=False)
         deadline = time.monotonic() + 300
         while not run.is_finished and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -13,7 +13,7 @@ from backend.blocks.values import TrainedModel
 from backend.engine.artifacts import default_store
 from backend.engine.values_io import store_value
 from backend.pipelines.models import Artifact, ModelVersion
-from backend.pipelines.serving.drift import training_stats
+from backend.pipelines.registry.serving.drift import training_stats
 from backend.workspaces.models import Workspace
 
 #: Rows of the demo model: one column of each signature type, and a label.

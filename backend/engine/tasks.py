@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 
-from backend.engine import coordinator, executor
+from backend.engine import executor, reaper
 from backend.engine.celery import app
 
 
@@ -28,4 +28,4 @@ def execute_step(step_id: int, attempt: int) -> str:
 @app.task(name="backend.engine.tasks.reap_expired_leases")
 def reap_expired_leases() -> int:
     """Retry or fail steps whose worker stopped heart-beating (run periodically by beat)."""
-    return len(coordinator.reap_expired_leases())
+    return len(reaper.reap_expired_leases())

@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from backend.pipelines.api_keys import api_key_revoke
 from backend.pipelines.models import (
     RUN_FINISHED,
     ApiKey,
@@ -26,7 +25,8 @@ from backend.pipelines.models import (
     StageTransition,
     StepRun,
 )
-from backend.pipelines.registry import model_version_set_stage
+from backend.pipelines.registry.keys import api_key_revoke
+from backend.pipelines.registry.services import model_version_set_stage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -19,16 +19,16 @@ from django.utils.timezone import now
 from rest_framework.authtoken.models import Token
 
 from backend.asgi import application
-from backend.engine.events import (
-    StepEventBuffer,
-    allocate_seq,
+from backend.engine.events.buffer import StepEventBuffer
+from backend.engine.events.payloads import (
     run_group,
     run_status_event,
     step_status_event,
     workspace_group,
 )
-from backend.pipelines.consumers import EventSequencer, RunEventsConsumer
-from backend.pipelines.models import LogEntry, Run, StepRun
+from backend.engine.events.store import allocate_seq
+from backend.pipelines.models import LogEntry, Run, RunEvent, StepRun
+from backend.pipelines.runs.consumers import EventSequencer, RunEventsConsumer
 from tests.conftest import Team
 from tests.factories import PipelineFactory, PipelineVersionFactory
 
@@ -111,7 +111,8 @@ def test_a_member_gets_the_snapshot_first(team: Team, how: str) -> None:
         await communicator.disconnect()
 
         assert snapshot["type"] == "snapshot" and snapshot["run"] == run.pk
-        assert snapshot["status"] == "running" and snapshot["seq"] == run.last_seq == 4
+        # Three lines, a metric value and the progress: one sequence, 1 to 5.
+        assert snapshot["status"] == "running" and snapshot["seq"] == run.last_seq == 5
         assert [(s["node"], s["status"], s["progress"]) for s in snapshot["steps"]] == [
             ("a", "running", 0.25),
             ("b", "pending", 0.0),
@@ -199,25 +200,25 @@ def test_a_foreign_or_missing_origin_is_refused_before_the_handshake(
 
 def test_live_events_follow_in_order_each_once(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(RunEventsConsumer, "gap_wait", 60.0)  # what is late here does arrive
-    run = make_run(team)  # seq 1..4 are in the snapshot
+    run = make_run(team)  # seq 1..5 are in the snapshot
     group = run_group(run.pk)
 
     path = f"/ws/runs/{run.pk}/?token={token_of(team.viewer)}"
 
     async def body() -> None:
         communicator, _, _ = await opened(path)
-        assert (await communicator.receive_json_from(timeout=5))["seq"] == 4
-        await broadcast(group, log(run, 3, "line 2"), log(run, 6, "six"))  # old, then early
+        assert (await communicator.receive_json_from(timeout=5))["seq"] == 5
+        await broadcast(group, log(run, 3, "line 2"), log(run, 7, "seven"))  # old, then early
         await broadcast(group, {**step_status_event(StepRun(run=run, node_id="a",
-                        status="succeeded", attempt=1)), "seq": 6})  # fmt: skip
-        await broadcast(group, log(run, 5, "five"), log(run, 6, "six"))
+                        status="succeeded", attempt=1)), "seq": 8})  # fmt: skip
+        await broadcast(group, log(run, 6, "six"), log(run, 7, "seven"))
         received = [await communicator.receive_json_from(timeout=5) for _ in range(3)]
         assert [(e["type"], e["seq"]) for e in received] == [
-            ("log", 5),
             ("log", 6),
-            ("step.status", 6),
+            ("log", 7),
+            ("step.status", 8),
         ]
-        assert [e.get("message") for e in received[:2]] == ["five", "six"]
+        assert [e.get("message") for e in received[:2]] == ["six", "seven"]
         assert await communicator.receive_nothing(timeout=0.3)
         await communicator.disconnect()
 
@@ -232,34 +233,42 @@ def test_a_gap_in_the_broadcasts_is_filled_from_the_database(team: Team) -> None
 
     async def body() -> None:
         communicator, _, _ = await opened(path)
-        assert (await communicator.receive_json_from(timeout=5))["seq"] == 4
+        assert (await communicator.receive_json_from(timeout=5))["seq"] == 5
 
         def save_without_broadcast() -> None:
-            seq = allocate_seq(run.pk, 2)
+            seq = allocate_seq(run.pk, 3)
             for n in (seq, seq + 1):
                 LogEntry.objects.create(
                     run=run, step=step, seq=n, level="info", message=f"m{n}", created_at=now()
                 )
+            RunEvent.objects.create(
+                run=run, seq=seq + 2, type="step.status", node="a", created_at=now(),
+                payload={"status": "succeeded", "attempt": 1, "progress": 1.0, "error": None},
+            )  # fmt: skip
 
         await database_sync_to_async(save_without_broadcast)()
-        await broadcast(run_group(run.pk), log(run, 7, "seven"))
-        received = [await communicator.receive_json_from(timeout=5) for _ in range(3)]
-        assert [(e["seq"], e["message"]) for e in received] == [
-            (5, "m5"),
-            (6, "m6"),
-            (7, "seven"),
+        await broadcast(run_group(run.pk), log(run, 9, "nine"))
+        received = [await communicator.receive_json_from(timeout=5) for _ in range(4)]
+        assert [(e["seq"], e["type"], e.get("message")) for e in received] == [
+            (6, "log", "m6"),
+            (7, "log", "m7"),
+            (8, "step.status", None),
+            (9, "log", "nine"),
         ]
+        assert received[2] == {"type": "step.status", "run": run.pk, "node": "a", "seq": 8,
+                               "status": "succeeded", "attempt": 1, "progress": 1.0,
+                               "error": None}  # fmt: skip
         await communicator.disconnect()
 
     in_loop(body)
 
 
-def test_statuses_the_client_knows_are_not_sent_again(team: Team) -> None:
-    run = make_run(team)
+def test_events_the_snapshot_holds_are_not_sent_again(team: Team) -> None:
+    run = make_run(team)  # the snapshot is as of seq 5
 
-    def step(status: str, attempt: int) -> dict[str, Any]:
+    def step(status: str, attempt: int, seq: int) -> dict[str, Any]:
         event = step_status_event(StepRun(run=run, node_id="a", status=status, attempt=attempt))
-        return {**event, "seq": 4}
+        return {**event, "seq": seq}
 
     path = f"/ws/runs/{run.pk}/?token={token_of(team.viewer)}"
 
@@ -268,10 +277,9 @@ def test_statuses_the_client_knows_are_not_sent_again(team: Team) -> None:
         await communicator.receive_json_from(timeout=5)
         await broadcast(
             run_group(run.pk),
-            step("queued", 1),  # older than the snapshot's "running", attempt 1
-            step("running", 1),  # the same
-            step("queued", 2),  # a retry: news
-            {**run_status_event(run), "seq": 4},  # still running
+            step("queued", 1, 2),  # numbered before the snapshot: it holds this already
+            step("running", 1, 5),  # the same
+            step("queued", 2, 6),  # a retry, after the snapshot: news
         )
         received = await communicator.receive_json_from(timeout=5)
         assert (received["status"], received["attempt"]) == ("queued", 2)
@@ -306,19 +314,15 @@ def test_the_workspace_stream_sends_status_changes(team: Team) -> None:
 
 
 def test_sequencer_releases_in_order_and_skips_what_is_gone() -> None:
-    snapshot = {"seq": 10, "status": "running", "steps": [{"node": "a", "attempt": 1,
-                "status": "running"}]}  # fmt: skip
-    sequencer = EventSequencer(snapshot)
+    sequencer = EventSequencer({"seq": 10, "status": "running", "steps": []})
 
     def ev(seq: int, kind: str = "log", **extra: Any) -> dict[str, Any]:
         return {"type": kind, "node": "a", "seq": seq, **extra}
 
-    assert sequencer.push([ev(9), ev(12), ev(12, "progress", progress=0.5)]) == []
-    assert sequencer.missing() == (10, 12)
-    assert [e["seq"] for e in sequencer.push([ev(11)])] == [11, 12, 12]
+    assert sequencer.push([ev(9), ev(12, "progress", progress=0.5), ev(13)]) == []
+    assert sequencer.missing() == (10, 13)
+    assert [e["seq"] for e in sequencer.push([ev(11)])] == [11, 12, 13]
     assert not sequencer.waiting
-    assert sequencer.push([ev(15)]) == []
-    assert [e["seq"] for e in sequencer.fill([ev(13)])] == [13, 15]  # 14 is gone for good
-    late = sequencer.push([ev(12, "step.status", status="succeeded", attempt=1)])
-    assert [(e["type"], e["seq"]) for e in late] == [("step.status", 15)]
-    assert sequencer.push([ev(16, "progress", progress=0.9), ev(16)]) == [ev(16)]
+    assert sequencer.push([ev(16, "step.status", status="succeeded", attempt=1)]) == []
+    assert [e["seq"] for e in sequencer.fill([ev(14)])] == [14, 16]  # 15 is gone for good
+    assert sequencer.push([ev(12), ev(16), ev(17), ev(17)]) == [ev(17)]  # each once

@@ -15,8 +15,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from backend.api.uploads import LimitedTemporaryFileUploadHandler
 from backend.pipelines.models import Dataset
-from backend.pipelines.uploads import LimitedTemporaryFileUploadHandler
 from backend.workspaces.models import Workspace
 from tests.conftest import Team
 

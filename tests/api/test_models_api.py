@@ -18,11 +18,12 @@ from rest_framework.test import APIClient
 from sklearn.neighbors import KNeighborsClassifier
 
 from backend.engine.artifacts import default_store
-from backend.pipelines import api_models, monitoring
-from backend.pipelines.api_models import serving_threads_close
 from backend.pipelines.models import ApiKey, Dataset, ModelVersion, PredictionLog, StageTransition
-from backend.pipelines.serving import cache
-from backend.pipelines.serving.rows import MAX_ROWS
+from backend.pipelines.registry import api as registry_api
+from backend.pipelines.registry import monitoring
+from backend.pipelines.registry.api import serving_threads_close
+from backend.pipelines.registry.serving import cache
+from backend.pipelines.registry.serving.rows import MAX_ROWS
 from tests.conftest import Team
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.model_factories import DEMO_ROWS, demo_model, register
@@ -547,12 +548,12 @@ def test_under_asgi_predict_runs_on_the_serving_threads(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[str] = []
-    real = api_models._on_serving_thread
+    real = registry_api._on_serving_thread
 
     def spy(call: Any) -> Any:
         return real(lambda: threads.append(threading.current_thread().name) or call())
 
-    monkeypatch.setattr(api_models, "_on_serving_thread", spy)
+    monkeypatch.setattr(registry_api, "_on_serving_thread", spy)
     register(team.workspace)
     key = create_key(team)["key"]
     client = AsyncClient()

@@ -97,6 +97,22 @@ class Explode(Block):
 
 
 @register_block
+class LookupBug(Block):
+    """Fails with a KeyError of its own, which its retry policy covers."""
+
+    key = "feature.test_lookup_bug"
+    title = "Lookup bug"
+    family = "feature"
+    inputs = {"table": TABLE}
+    outputs = {"table": TABLE}
+    retries = 1
+    retry_on = (KeyError,)
+
+    def run(self, ctx: StepContext, table: Table) -> dict[str, Any]:
+        return {"table": {"rows": table}["columns"]}
+
+
+@register_block
 class Join(Block):
     """Concatenate two tables."""
 

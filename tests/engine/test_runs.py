@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from backend.pipelines.models import Artifact, LogEntry, MetricPoint, Run
+from backend.pipelines.models import Artifact, LogEntry, MetricPoint, Run, RunEvent
 from tests.conftest import Team
 from tests.engine.conftest import wait_for_run, wait_for_step
 from tests.factories import PipelineFactory
@@ -60,9 +60,13 @@ def test_chain_runs_in_order_and_records_everything(
     assert Artifact.objects.filter(step__run=run).count() == 2
     lines = list(LogEntry.objects.filter(step=a).values_list("message", flat=True))
     assert [line for line in lines if line.startswith("line ")] == [f"line {i}" for i in range(5)]
-    seqs = list(LogEntry.objects.filter(run=run).order_by("seq").values_list("seq", flat=True))
+    # Logs, metric values, statuses and progress share one sequence, without gaps.
+    seqs = list(LogEntry.objects.filter(run=run).values_list("seq", flat=True))
     seqs += list(MetricPoint.objects.filter(run=run).values_list("seq", flat=True))
-    assert sorted(seqs) == list(range(1, len(seqs) + 1)), "sequence numbers have gaps"
+    seqs += list(RunEvent.objects.filter(run=run).values_list("seq", flat=True))
+    assert sorted(seqs) == list(range(1, run.last_seq + 1)), "sequence numbers have gaps"
+    statuses_of_b = RunEvent.objects.filter(run=run, node="b", type="step.status")
+    assert [e.payload["status"] for e in statuses_of_b] == ["queued", "running", "succeeded"]
 
     detail = team.client("viewer").get(team.url(f"runs/{run.pk}/")).json()
     assert [s["node_id"] for s in detail["steps"]] == ["a", "b"]
@@ -130,6 +134,23 @@ def test_failing_block_skips_downstream_and_lets_other_branches_finish(
     assert LogEntry.objects.filter(step=bad, level="error").exists()
 
 
+def test_a_blocks_own_lookup_error_is_a_bug_retried_by_its_policy(
+    team: Team, engine_worker: RunningWorker
+) -> None:
+    graph = {
+        "nodes": [node("src", "ingest.test_chatter"), node("bug", "feature.test_lookup_bug")],
+        "edges": [edge("src", "bug")],
+    }
+
+    run = wait_for_run(start(team, graph))
+
+    bug = run.steps.get(node_id="bug")
+    assert (run.status, bug.status) == ("failed", "failed")
+    assert bug.attempt == 2, "KeyError is in the block's retry_on, so it was retried"
+    assert bug.error_message == "KeyError: 'columns'"
+    assert "Traceback" in bug.error_traceback and "KeyError" in bug.error_traceback
+
+
 def test_cancel_stops_a_running_step_and_the_queued_ones(
     team: Team, engine_worker: RunningWorker
 ) -> None:
@@ -190,8 +211,9 @@ def test_cache_hit_when_unchanged_and_miss_after_config_change(
     fields = ("step__node_id", "key", "value", "index")
     assert list(copied.values_list(*fields)) == list(measured.order_by("seq").values_list(*fields))
     second.refresh_from_db()
-    assert [p.seq for p in copied] == list(range(1, copied.count() + 1))
-    assert second.last_seq >= copied.count()
+    copied_seqs = [p.seq for p in copied]
+    assert copied_seqs == list(range(copied_seqs[0], copied_seqs[0] + len(copied_seqs)))
+    assert second.last_seq > copied_seqs[-1]  # the cached step's status follows its metrics
     listed = team.client("viewer").get(team.url(f"runs/{second.pk}/metrics/?after=0")).json()
     assert [(m["node"], m["key"]) for m in listed["results"]] == [
         (node, key) for node, key, _, _ in copied.values_list(*fields)

@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from backend.blocks.ingest import load_sample
 from backend.engine.artifacts import default_store
 from backend.engine.modelio import load_model
-from backend.pipelines import monitoring
 from backend.pipelines.models import Artifact, Dataset, ModelVersion, Run
+from backend.pipelines.registry import monitoring
 from tests.conftest import Team
 from tests.engine.conftest import wait_for_run
 from tests.factories import MembershipFactory, WorkspaceFactory

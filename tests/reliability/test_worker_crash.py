@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from django.conf import LazySettings
 
-from backend.engine import coordinator
+from backend.engine.leases import step_claim
 from backend.pipelines.models import Artifact, LogEntry, Run
+from backend.pipelines.runs.services import run_start
 from tests.engine.conftest import FAST_LEASES, PLUGINS, wait_for_run, wait_for_step
 from tests.factories import PipelineFactory, UserFactory, WorkspaceFactory
 from tests.workers import celery_worker
@@ -43,7 +44,7 @@ def start_run(block: str, seconds: float) -> Run:
         ],
     }
     pipeline = PipelineFactory(workspace=WorkspaceFactory(), graph=graph)
-    return coordinator.run_start(pipeline=pipeline, user=UserFactory())
+    return run_start(pipeline=pipeline, user=UserFactory())
 
 
 def test_killed_worker_step_is_retried_and_succeeds(
@@ -90,6 +91,6 @@ def test_stale_message_for_an_old_attempt_is_ignored(
         run = wait_for_run(start_run("feature.test_sleep", seconds=0.1))
         slow = run.steps.get(node_id="slow")
         # A duplicate delivery of attempt 1 after the step finished must not run it again.
-        assert coordinator.step_claim(step_id=slow.pk, attempt=1, worker="late") is None
+        assert step_claim(step_id=slow.pk, attempt=1, worker="late") is None
     slow.refresh_from_db()
     assert slow.status == "succeeded" and slow.worker != "late"

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from backend.errors import UnsupportedFormatError, UserError
-from backend.pipelines.dataset_files import _line_of_bad_byte, read_upload
+from backend.pipelines.datasets.files import _line_of_bad_byte, read_upload
 
 MIB = 1024 * 1024
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from backend.engine.event_writer import EventWriter
-from backend.engine.events import Batch, StepEventBuffer
-from backend.pipelines.models import LogEntry, MetricPoint, Run, StepRun
+from backend.engine.events.buffer import StepEventBuffer
+from backend.engine.events.store import Batch
+from backend.engine.events.writer import EventWriter
+from backend.pipelines.models import LogEntry, MetricPoint, Run, RunEvent, StepRun
 from tests.factories import PipelineVersionFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -54,7 +55,9 @@ def test_batches_are_saved_in_order_and_a_flush_waits_for_them(
     assert stored(step) == [(i + 1, f"line {i}") for i in range(2000)]
     assert list(MetricPoint.objects.filter(step=step).values_list("seq", "key")) == [(2001, "loss")]
     assert StepRun.objects.get(pk=step.pk).progress == 0.5
-    assert Run.objects.get(pk=step.run_id).last_seq == 2001
+    progress = RunEvent.objects.get(run_id=step.run_id, type="progress")
+    assert (progress.seq, progress.node, progress.payload) == (2002, "a", {"progress": 0.5})
+    assert Run.objects.get(pk=step.run_id).last_seq == 2002
 
 
 def test_when_the_writer_dies_nothing_is_lost_or_saved_twice(

@@ -17,14 +17,14 @@ from backend.blocks.tables import dtype_name
 from backend.blocks.values import TrainedModel
 from backend.engine.modelio import dump_model
 from backend.errors import TooLargeError, UserError
-from backend.pipelines.serving.cache import ModelCache, ServedModel
-from backend.pipelines.serving.drift import (
+from backend.pipelines.registry.serving.cache import ModelCache, ServedModel
+from backend.pipelines.registry.serving.drift import (
     DRIFT_THRESHOLD,
     drift_report,
     percentile,
     training_stats,
 )
-from backend.pipelines.serving.rows import (
+from backend.pipelines.registry.serving.rows import (
     MAX_REPORTED,
     SAMPLE_ROWS,
     RowError,
@@ -353,7 +353,8 @@ def test_percentile() -> None:
 
 def test_serving_imports_nothing_of_django() -> None:
     code = (
-        "import sys, backend.pipelines.serving.cache, backend.pipelines.serving.drift; "
+        "import sys, backend.pipelines.registry.serving.cache; "
+        "import backend.pipelines.registry.serving.drift; "
         "sys.exit(int(any(m == 'django' or m.startswith('django.') for m in sys.modules)))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

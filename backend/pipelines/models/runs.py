@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -213,3 +215,35 @@ class MetricPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class RunEvent(models.Model):
+    """A status or progress event of a run, numbered in the run's one sequence with its log
+    lines and metric values, so that a live stream can be replayed from the database in order.
+    """
+
+    class Type(models.TextChoices):
+        RUN_STATUS = "run.status", "Run status"
+        STEP_STATUS = "step.status", "Step status"
+        PROGRESS = "progress", "Progress"
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="events")
+    seq = models.BigIntegerField()
+    type = models.CharField(max_length=20, choices=Type.choices)
+    #: The step's node id; empty for the run's own events.
+    node = models.CharField(max_length=64, blank=True)
+    #: The event's other fields, as broadcast (status, attempt, progress, error, worker).
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["run", "seq"]
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="unique_run_event_seq")]
+
+    def __str__(self) -> str:
+        return f"[{self.seq}] {self.type} {self.node}".rstrip()
+
+    def as_event(self) -> dict[str, Any]:
+        """The event as it was broadcast."""
+        place = {"node": self.node} if self.node else {}
+        return {"type": self.type, "run": self.run_id, **place, "seq": self.seq, **self.payload}

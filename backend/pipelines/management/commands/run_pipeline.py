@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from backend.engine import coordinator
 from backend.errors import UserError
 from backend.pipelines.models import Pipeline, Run, StepRun
+from backend.pipelines.runs.services import run_start
 from backend.workspaces.models import Membership, Role, Workspace
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"no workspace '{options['workspace']}'")
         pipeline = self._pipeline(workspace, options["pipeline"])
         try:
-            run = coordinator.run_start(
+            run = run_start(
                 pipeline=pipeline,
                 user=self._user(workspace, options.get("user")),
                 version_number=options.get("pipeline_version"),

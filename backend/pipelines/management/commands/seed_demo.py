@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from backend.pipelines.design.services import pipeline_create
 from backend.pipelines.models import Pipeline
-from backend.pipelines.services import pipeline_create
 from backend.workspaces.models import Membership, Role, Workspace
 
 DEMO_USERNAME = "demo"

@@ -1,10 +1,13 @@
-"""Writes to datasets, pipelines and versions."""
+"""Creating, renaming and deleting datasets.
+
+An upload or a frame becomes a Parquet file in the artifact store, once per workspace by content
+hash, with its schema, column statistics and a preview.
+"""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,11 +16,9 @@ from django.db import IntegrityError, transaction
 
 from backend.blocks.tables import column_stats, preview_rows
 from backend.engine.artifacts import default_store, sha256_file
-from backend.engine.graph import Graph, GraphIssue, check_graph, parse_graph, validate_graph
-from backend.errors import ConflictError, UserError
-from backend.pipelines.dataset_files import read_upload
-from backend.pipelines.models import Dataset, Pipeline, PipelineVersion
-from backend.pipelines.selectors import WorkspaceSchemaEnv
+from backend.errors import UserError
+from backend.pipelines.datasets.files import read_upload
+from backend.pipelines.models import Dataset
 from backend.workspaces.models import Workspace
 
 PREVIEW_ROWS = 20
@@ -134,120 +135,3 @@ def dataset_rename(*, dataset: Dataset, name: str) -> Dataset:
 def dataset_delete(*, dataset: Dataset) -> None:
     """Delete a dataset row (its stored file may be shared with others, so it stays)."""
     dataset.delete()
-
-
-def _check_name_free(workspace: Workspace, name: str, exclude: int | None = None) -> str:
-    name = name.strip()
-    if not name:
-        raise UserError("name must not be blank", field="name")
-    clash = Pipeline.objects.filter(workspace=workspace, name=name)
-    if exclude is not None:
-        clash = clash.exclude(pk=exclude)
-    if clash.exists():
-        raise ConflictError(f"a pipeline named '{name}' already exists", field="name")
-    return name
-
-
-def pipeline_create(
-    *,
-    workspace: Workspace,
-    user: AbstractBaseUser,
-    name: str,
-    graph: Any = None,
-    description: str = "",
-) -> Pipeline:
-    """Create a pipeline with a draft graph (its shape is checked, not whether it can run)."""
-    parsed = parse_graph(graph if graph is not None else {"nodes": [], "edges": []})
-    try:
-        with transaction.atomic():
-            return Pipeline.objects.create(
-                workspace=workspace,
-                name=_check_name_free(workspace, name),
-                description=description,
-                graph=parsed.to_json(),
-                created_by=user,
-            )
-    except IntegrityError:
-        raise ConflictError(f"a pipeline named '{name}' already exists", field="name") from None
-
-
-@transaction.atomic
-def pipeline_update(
-    *,
-    pipeline: Pipeline,
-    revision: int,
-    graph: Any = None,
-    name: str | None = None,
-    description: str | None = None,
-) -> Pipeline:
-    """Save the draft. `revision` must be the current one, else 409 (someone saved since)."""
-    locked = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
-    if revision != locked.revision:
-        raise ConflictError(
-            f"the pipeline was saved by someone else (revision {locked.revision}, you sent "
-            f"{revision}); reload it and apply your change again",
-            field="revision",
-        )
-    if graph is not None:
-        locked.graph = parse_graph(graph).to_json()
-    if name is not None:
-        locked.name = _check_name_free(locked.workspace, name, exclude=locked.pk)
-    if description is not None:
-        locked.description = description
-    locked.revision += 1
-    locked.save()
-    return locked
-
-
-def pipeline_delete(*, pipeline: Pipeline) -> None:
-    """Delete a pipeline, its versions and runs."""
-    pipeline.delete()
-
-
-def graph_validate(*, workspace: Workspace, graph: Any) -> list[GraphIssue]:
-    """Every problem that would stop `graph` from running in `workspace`."""
-    return validate_graph(parse_graph(graph), WorkspaceSchemaEnv(workspace))
-
-
-def graph_check(*, workspace: Workspace, graph: Any) -> Graph:
-    """The parsed graph when it can run in `workspace`; else GraphError with every problem."""
-    parsed = parse_graph(graph)
-    check_graph(parsed, WorkspaceSchemaEnv(workspace))
-    return parsed
-
-
-@transaction.atomic
-def version_create(
-    *,
-    pipeline: Pipeline,
-    user: AbstractBaseUser | None,
-    message: str = "",
-    reuse_unchanged: bool = False,
-) -> PipelineVersion:
-    """Snapshot the draft as the next version; the graph must be able to run and differ from
-    the latest version's (an identical version would only make the history longer). With
-    `reuse_unchanged`, an unchanged draft gives the latest version instead of an error."""
-    locked = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
-    graph = parse_graph(locked.graph)
-    latest = locked.versions.order_by("-number").first()
-    if latest is not None and parse_graph(latest.graph).to_json() == graph.to_json():
-        if reuse_unchanged:
-            return latest
-        raise ConflictError(
-            f"nothing changed since version {latest.number}: the draft is the same graph",
-            code="unchanged",
-        )
-    check_graph(graph, WorkspaceSchemaEnv(locked.workspace))
-    return PipelineVersion.objects.create(
-        pipeline=locked,
-        number=(latest.number if latest else 0) + 1,
-        graph=graph.to_json(),
-        message=message.strip(),
-        author=user,
-    )
-
-
-@transaction.atomic
-def version_restore(*, pipeline: Pipeline, version: PipelineVersion, revision: int) -> Pipeline:
-    """Make a version's graph the draft again (a normal, revision-checked draft save)."""
-    return pipeline_update(pipeline=pipeline, revision=revision, graph=version.graph)

@@ -4,7 +4,7 @@ Saving a batch in the worker process costs the block more than the work itself: 
 and Redis round trip gives the GIL up and takes it back from the block's thread, a dozen times
 per batch, and on a busy machine each switch can cost the block a scheduling slot. So a step's
 supervisor hands its batches over a pipe to this helper (one per worker process, started on
-first use), which saves them in order with backend.engine.events (sequence numbers, rows,
+first use), which saves them in order with backend.engine.events.store (sequence numbers, rows,
 broadcast); the worker only pickles and writes. `EventWriter.sync` waits until everything
 handed over is saved: the executor calls it before it records a step's status.
 
@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
-    from backend.engine.events import Batch
+    from backend.engine.events.store import Batch
 
 logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!I")
-_BOOT = "from backend.engine.event_writer import main; main()"
-_ROOT = Path(__file__).resolve().parent.parent.parent
+_BOOT = "from backend.engine.events.writer import main; main()"
+_ROOT = Path(__file__).resolve().parents[3]  # the repository root: backend/engine/events/writer.py
 
 
 def _write(stream: BinaryIO, message: Any) -> None:
@@ -154,7 +154,7 @@ class EventWriter:
         if self._confirmations is not None:
             self._confirmations.close()
         self._process = self._confirmations = None
-        from backend.engine.events import batch_saved
+        from backend.engine.events.store import batch_saved
 
         lost = [batch for batch in self._unconfirmed if not batch_saved(batch)]
         self._unconfirmed = []
@@ -162,7 +162,7 @@ class EventWriter:
 
     @staticmethod
     def _save_here(batches: list[Batch]) -> None:
-        from backend.engine.events import save_batch
+        from backend.engine.events.store import save_batch
 
         for batch in batches:
             save_batch(batch)
@@ -231,7 +231,8 @@ def serve(requests: BinaryIO, confirmations: BinaryIO, idle: float = 1.0) -> Non
     """
     from django.db import close_old_connections, connection
 
-    from backend.engine.events import flush_broadcasts, save_batch
+    from backend.engine.events.broadcast import flush_broadcasts
+    from backend.engine.events.store import save_batch
 
     failed: list[Batch] = []
     while True:

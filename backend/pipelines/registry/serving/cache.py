@@ -16,7 +16,13 @@ from backend.blocks.tables import json_value
 from backend.blocks.values import TrainedModel
 from backend.engine.modelio import load_model
 from backend.errors import UserError
-from backend.pipelines.serving.rows import Batch, ColumnSpec, RowError, column_specs, parse_rows
+from backend.pipelines.registry.serving.rows import (
+    Batch,
+    ColumnSpec,
+    RowError,
+    column_specs,
+    parse_rows,
+)
 
 #: Loaded models kept per process.
 CACHE_SIZE = 8

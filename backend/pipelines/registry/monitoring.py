@@ -26,7 +26,7 @@ from backend.engine.artifacts import default_store
 from backend.engine.graph import Graph, parse_graph
 from backend.errors import ConflictError
 from backend.pipelines.models import ApiKey, Artifact, ModelVersion, PredictionLog, StepRun
-from backend.pipelines.serving.drift import drift_report, percentile, training_stats
+from backend.pipelines.registry.serving.drift import drift_report, percentile, training_stats
 
 logger = logging.getLogger(__name__)
 

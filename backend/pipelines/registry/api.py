@@ -1,8 +1,8 @@
 """REST endpoints for the model registry, predict, batch scoring, monitoring and API keys.
 
-Thin like api.py. Predict is the one hot path: it resolves the version in one query per request
-(so a stage change is honoured by the next request), takes the model from the process's cache,
-and leaves monitoring to the batched recorder.
+Thin. Predict is the one hot path: it resolves the version in one query per request (so a stage
+change is honoured by the next request), takes the model from the process's cache, and leaves
+monitoring to the batched recorder.
 """
 
 from __future__ import annotations
@@ -18,80 +18,52 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections, connections
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import (
-    BaseAuthentication,
     SessionAuthentication,
     TokenAuthentication,
-    get_authorization_header,
 )
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.api.views import WorkspaceView
 from backend.errors import NotFoundError, UserError
-from backend.pipelines import api_keys, monitoring, registry, selectors
-from backend.pipelines import serializers as s
-from backend.pipelines import serializers_models as sm
-from backend.pipelines.api import WorkspaceView
+from backend.pipelines.datasets.selectors import dataset_get
+from backend.pipelines.datasets.serializers import DatasetSerializer
 from backend.pipelines.models import ApiKey, ModelVersion
-from backend.pipelines.serving.rows import check_body
+from backend.pipelines.registry import keys, monitoring
+from backend.pipelines.registry.auth import ApiKeyAuthentication
+from backend.pipelines.registry.selectors import (
+    api_key_get,
+    api_key_list,
+    model_summary_list,
+    model_version_get,
+    model_version_list,
+    model_version_resolve,
+)
+from backend.pipelines.registry.serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeyCreateSerializer,
+    ApiKeySerializer,
+    DriftSerializer,
+    ModelSummarySerializer,
+    ModelVersionDetailSerializer,
+    ModelVersionSerializer,
+    MonitoringSerializer,
+    PredictRequestSerializer,
+    PredictResponseSerializer,
+    ScoreRequestSerializer,
+    StageUpdateSerializer,
+)
+from backend.pipelines.registry.services import (
+    model_version_score,
+    model_version_set_stage,
+    served_model,
+)
+from backend.pipelines.registry.serving.rows import check_body
 from backend.workspaces.models import Role
-
-
-class ApiKeyCaller:
-    """Who calls when a request carries an API key: an application, not a user account."""
-
-    is_authenticated = True
-    is_anonymous = False
-    pk = None
-
-    def __init__(self, api_key: ApiKey) -> None:
-        self.api_key = api_key
-        self.username = f"api-key:{api_key.prefix}"
-
-    def __str__(self) -> str:
-        return self.username
-
-
-class ApiKeyAuthentication(BaseAuthentication):
-    """``Authorization: Api-Key <key>``: a workspace's API key (see backend/pipelines/api_keys)."""
-
-    #: The scheme in the Authorization header.
-    keyword = "Api-Key"
-
-    def authenticate(self, request: Request) -> tuple[ApiKeyCaller, ApiKey] | None:
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword.lower().encode():
-            return None
-        if len(parts) != 2:
-            raise UserError(
-                "send 'Authorization: Api-Key <key>' with the key as it was shown on creation",
-                status=401,
-                code="authentication_failed",
-            )
-        key = api_keys.api_key_check(key=parts[1].decode("latin-1"))
-        return ApiKeyCaller(key), key
-
-    def authenticate_header(self, request: Request) -> str:
-        return self.keyword
-
-
-class ApiKeyScheme(OpenApiAuthenticationExtension):
-    """How the OpenAPI schema describes ApiKeyAuthentication."""
-
-    target_class = ApiKeyAuthentication
-    name = "apiKeyAuth"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "An API key of the workspace: 'Api-Key <key>'.",
-        }
 
 
 class PredictJSONParser(JSONParser):
@@ -120,22 +92,22 @@ def _refuse_constant(name: str) -> Any:
 class ModelListView(WorkspaceView):
     """The registered models of the workspace, with their latest and production versions."""
 
-    @extend_schema(responses=sm.ModelSummarySerializer(many=True))
+    @extend_schema(responses=ModelSummarySerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        models = selectors.model_summary_list(workspace=self.workspace(slug))
-        return self.paginated(models, sm.ModelSummarySerializer)
+        models = model_summary_list(workspace=self.workspace(slug))
+        return self.paginated(models, ModelSummarySerializer)
 
 
 class ModelVersionListView(WorkspaceView):
     """The versions of a model, newest first."""
 
-    @extend_schema(responses=sm.ModelVersionSerializer(many=True))
+    @extend_schema(responses=ModelVersionSerializer(many=True))
     def get(self, request: Request, slug: str, name: str) -> Response:
-        versions = selectors.model_version_list(workspace=self.workspace(slug), name=name)
+        versions = model_version_list(workspace=self.workspace(slug), name=name)
         if not versions.exists():
             raise NotFoundError(f"model '{name}' not found in this workspace", field="model")
         versions = versions.select_related("created_by", "stage_changed_by")
-        return self.paginated(versions, sm.ModelVersionSerializer)
+        return self.paginated(versions, ModelVersionSerializer)
 
 
 class ModelVersionDetailView(WorkspaceView):
@@ -144,30 +116,30 @@ class ModelVersionDetailView(WorkspaceView):
     Promoting a version to production archives the one that was there.
     """
 
-    @extend_schema(responses=sm.ModelVersionDetailSerializer)
+    @extend_schema(responses=ModelVersionDetailSerializer)
     def get(self, request: Request, slug: str, name: str, version: int) -> Response:
-        found = selectors.model_version_get(
-            workspace=self.workspace(slug), name=name, version=version
-        )
-        return Response(sm.ModelVersionDetailSerializer(found).data)
+        found = model_version_get(workspace=self.workspace(slug), name=name, version=version)
+        return Response(ModelVersionDetailSerializer(found).data)
 
-    @extend_schema(request=sm.StageUpdateSerializer, responses=sm.ModelVersionDetailSerializer)
+    @extend_schema(request=StageUpdateSerializer, responses=ModelVersionDetailSerializer)
     def patch(self, request: Request, slug: str, name: str, version: int) -> Response:
         workspace = self.workspace(slug, Role.EDITOR)
-        found = selectors.model_version_get(workspace=workspace, name=name, version=version)
-        data = sm.StageUpdateSerializer(data=request.data)
+        found = model_version_get(workspace=workspace, name=name, version=version)
+        data = StageUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        registry.model_version_set_stage(
+        model_version_set_stage(
             model_version=found, stage=data.validated_data["stage"], user=request.user
         )
-        found = selectors.model_version_get(workspace=workspace, name=name, version=version)
-        return Response(sm.ModelVersionDetailSerializer(found).data)
+        found = model_version_get(workspace=workspace, name=name, version=version)
+        return Response(ModelVersionDetailSerializer(found).data)
 
 
 #: Predict requests under ASGI run on these long-lived threads. Django's ASGI handler gives each
 #: request a new thread, hence a new database connection (~10 ms, more than a prediction); these
 #: threads keep theirs, as a WSGI worker's would.
 SERVING_THREADS = 8
+
+
 _serving_threads = ThreadPoolExecutor(SERVING_THREADS, thread_name_prefix="predict")
 
 
@@ -225,24 +197,24 @@ class ModelPredictView(WorkspaceView):
         return response
 
     @extend_schema(
-        request=sm.PredictRequestSerializer,
-        responses={200: sm.PredictResponseSerializer, 400: OpenApiResponse(description="bad row")},
+        request=PredictRequestSerializer,
+        responses={200: PredictResponseSerializer, 400: OpenApiResponse(description="bad row")},
     )
     def post(self, request: Request, slug: str, name: str) -> Response:
         api_key = request.auth if isinstance(request.auth, ApiKey) else None
         if api_key is not None:
-            api_keys.api_key_allows(api_key=api_key, workspace_slug=slug, model_name=name)
+            keys.api_key_allows(api_key=api_key, workspace_slug=slug, model_name=name)
             workspace_id = api_key.workspace_id
         else:
             workspace_id = self.workspace(slug).pk
         body = request.data
         check_body(body)
         version, stage, probabilities = _version_choice(body)
-        found = selectors.model_version_resolve(
+        found = model_version_resolve(
             workspace_id=workspace_id, name=name, version=version, stage=stage
         )
         try:
-            served = registry.served_model(model_version=found)
+            served = served_model(model_version=found)
             batch = served.parse(body)
             result = served.predict(batch.frame, probabilities=probabilities)
         except UserError as exc:
@@ -290,18 +262,16 @@ class ModelVersionScoreView(WorkspaceView):
     """Score a dataset with this version into a new dataset (editor)."""
 
     @extend_schema(
-        request=sm.ScoreRequestSerializer,
-        responses={201: s.DatasetSerializer, 200: s.DatasetSerializer},
+        request=ScoreRequestSerializer,
+        responses={201: DatasetSerializer, 200: DatasetSerializer},
     )
     def post(self, request: Request, slug: str, name: str, version: int) -> Response:
         workspace = self.workspace(slug, Role.EDITOR)
-        found = selectors.model_version_get(workspace=workspace, name=name, version=version)
-        data = sm.ScoreRequestSerializer(data=request.data)
+        found = model_version_get(workspace=workspace, name=name, version=version)
+        data = ScoreRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dataset = selectors.dataset_get(
-            workspace=workspace, dataset_id=data.validated_data["dataset"]
-        )
-        scored, created = registry.model_version_score(
+        dataset = dataset_get(workspace=workspace, dataset_id=data.validated_data["dataset"])
+        scored, created = model_version_score(
             model_version=found,
             dataset=dataset,
             user=request.user,
@@ -310,7 +280,7 @@ class ModelVersionScoreView(WorkspaceView):
             probabilities=data.validated_data["probabilities"],
         )
         return Response(
-            s.DatasetSerializer(scored).data,
+            DatasetSerializer(scored).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -318,59 +288,55 @@ class ModelVersionScoreView(WorkspaceView):
 class ModelVersionMonitoringView(WorkspaceView):
     """Requests, errors and latency of a version, and a sample of its recent inputs."""
 
-    @extend_schema(responses=sm.MonitoringSerializer)
+    @extend_schema(responses=MonitoringSerializer)
     def get(self, request: Request, slug: str, name: str, version: int) -> Response:
-        found = selectors.model_version_get(
-            workspace=self.workspace(slug), name=name, version=version
-        )
+        found = model_version_get(workspace=self.workspace(slug), name=name, version=version)
         return Response(monitoring.model_version_monitoring(model_version=found))
 
 
 class ModelVersionDriftView(WorkspaceView):
     """Recent inputs against the training rows: PSI per feature and a drift flag."""
 
-    @extend_schema(responses=sm.DriftSerializer)
+    @extend_schema(responses=DriftSerializer)
     def get(self, request: Request, slug: str, name: str, version: int) -> Response:
-        found = selectors.model_version_get(
-            workspace=self.workspace(slug), name=name, version=version
-        )
+        found = model_version_get(workspace=self.workspace(slug), name=name, version=version)
         return Response(monitoring.model_version_drift(model_version=found))
 
 
 class ApiKeyListView(WorkspaceView):
     """The workspace's API keys (never their secrets); create one (editor), shown once."""
 
-    @extend_schema(responses=sm.ApiKeySerializer(many=True))
+    @extend_schema(responses=ApiKeySerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        keys = selectors.api_key_list(workspace=self.workspace(slug))
-        return self.paginated(keys, sm.ApiKeySerializer)
+        keys = api_key_list(workspace=self.workspace(slug))
+        return self.paginated(keys, ApiKeySerializer)
 
-    @extend_schema(request=sm.ApiKeyCreateSerializer, responses={201: sm.ApiKeyCreatedSerializer})
+    @extend_schema(request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer})
     def post(self, request: Request, slug: str) -> Response:
         workspace = self.workspace(slug, Role.EDITOR)
-        data = sm.ApiKeyCreateSerializer(data=request.data)
+        data = ApiKeyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        row, key = api_keys.api_key_create(
+        row, key = keys.api_key_create(
             workspace=workspace,
             user=request.user,
             name=data.validated_data["name"],
             model_name=data.validated_data.get("model") or "",
         )
         row.key = key  # type: ignore[attr-defined]
-        return Response(sm.ApiKeyCreatedSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(ApiKeyCreatedSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class ApiKeyDetailView(WorkspaceView):
     """One API key; DELETE revokes it for good (editor). The row stays, for the record."""
 
-    @extend_schema(responses=sm.ApiKeySerializer)
+    @extend_schema(responses=ApiKeySerializer)
     def get(self, request: Request, slug: str, key_id: int) -> Response:
-        key = selectors.api_key_get(workspace=self.workspace(slug), key_id=key_id)
-        return Response(sm.ApiKeySerializer(key).data)
+        key = api_key_get(workspace=self.workspace(slug), key_id=key_id)
+        return Response(ApiKeySerializer(key).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, key_id: int) -> Response:
         workspace = self.workspace(slug, Role.EDITOR)
-        key = selectors.api_key_get(workspace=workspace, key_id=key_id)
-        api_keys.api_key_revoke(api_key=key, user=request.user)
+        key = api_key_get(workspace=workspace, key_id=key_id)
+        keys.api_key_revoke(api_key=key, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

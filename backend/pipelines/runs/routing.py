@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from backend.pipelines.consumers import RunEventsConsumer, WorkspaceEventsConsumer
+from backend.pipelines.runs.consumers import RunEventsConsumer, WorkspaceEventsConsumer
 
 websocket_urlpatterns: list[URLPattern] = [
     path("ws/runs/<int:run_id>/", RunEventsConsumer.as_asgi()),

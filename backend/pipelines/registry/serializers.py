@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from backend.api.serializers import AuthorField
 from backend.pipelines.models import ApiKey, ModelVersion, Stage, StageTransition
-from backend.pipelines.serializers import AuthorField
 
 
 class ModelSummarySerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""REST endpoints for runs, their logs and metrics, and artifacts. Thin, like api.py."""
+"""REST endpoints for runs: start, list, follow (logs, metrics), cancel, and their artifacts."""
 
 from __future__ import annotations
 
@@ -12,12 +12,21 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.api.views import PREVIEW_DEFAULT, PREVIEW_MAX, WorkspaceView
+from backend.api.views import int_param as _int_param
 from backend.blocks.tables import preview_rows
-from backend.engine import coordinator
 from backend.engine.artifacts import default_store
-from backend.pipelines import selectors
-from backend.pipelines import serializers as s
-from backend.pipelines.api import PREVIEW_DEFAULT, PREVIEW_MAX, WorkspaceView, _int_param
+from backend.pipelines.design.selectors import pipeline_get
+from backend.pipelines.runs.selectors import artifact_get, log_list, metric_list, run_get, run_list
+from backend.pipelines.runs.serializers import (
+    ArtifactSerializer,
+    LogEntrySerializer,
+    MetricPointSerializer,
+    RunListSerializer,
+    RunSerializer,
+    RunStartSerializer,
+)
+from backend.pipelines.runs.services import run_cancel, run_start
 from backend.workspaces.models import Role
 
 
@@ -25,20 +34,20 @@ class PipelineRunsView(WorkspaceView):
     """Start a run of a pipeline (the draft, snapshotted, unless a version is given); list its
     runs."""
 
-    @extend_schema(responses=s.RunListSerializer(many=True))
+    @extend_schema(responses=RunListSerializer(many=True))
     def get(self, request: Request, slug: str, pipeline_id: int) -> Response:
         workspace = self.workspace(slug)
-        pipeline = selectors.pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
-        runs = selectors.run_list(workspace=workspace, pipeline=pipeline)
-        return self.paginated(runs, s.RunListSerializer)
+        pipeline = pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
+        runs = run_list(workspace=workspace, pipeline=pipeline)
+        return self.paginated(runs, RunListSerializer)
 
-    @extend_schema(request=s.RunStartSerializer, responses={201: s.RunSerializer})
+    @extend_schema(request=RunStartSerializer, responses={201: RunSerializer})
     def post(self, request: Request, slug: str, pipeline_id: int) -> Response:
         workspace = self.workspace(slug, Role.EDITOR)
-        pipeline = selectors.pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
-        data = s.RunStartSerializer(data=request.data)
+        pipeline = pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
+        data = RunStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = coordinator.run_start(
+        run = run_start(
             pipeline=pipeline,
             user=request.user,
             version_number=data.validated_data.get("version"),
@@ -46,8 +55,8 @@ class PipelineRunsView(WorkspaceView):
             from_node=data.validated_data.get("from_node") or None,
             parameters=data.validated_data.get("parameters") or {},
         )
-        run = selectors.run_get(workspace=workspace, run_id=run.pk)
-        return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
+        run = run_get(workspace=workspace, run_id=run.pk)
+        return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
 class RunListView(WorkspaceView):
@@ -55,25 +64,25 @@ class RunListView(WorkspaceView):
 
     @extend_schema(
         parameters=[OpenApiParameter("pipeline", int, required=False)],
-        responses=s.RunListSerializer(many=True),
+        responses=RunListSerializer(many=True),
     )
     def get(self, request: Request, slug: str) -> Response:
         workspace = self.workspace(slug)
         pipeline = None
         if "pipeline" in request.query_params:
             pipeline_id = _int_param(request, "pipeline", 0, low=1, high=2**62)
-            pipeline = selectors.pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
-        runs = selectors.run_list(workspace=workspace, pipeline=pipeline)
-        return self.paginated(runs, s.RunListSerializer)
+            pipeline = pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
+        runs = run_list(workspace=workspace, pipeline=pipeline)
+        return self.paginated(runs, RunListSerializer)
 
 
 class RunDetailView(WorkspaceView):
     """A run's status and its steps."""
 
-    @extend_schema(responses=s.RunSerializer)
+    @extend_schema(responses=RunSerializer)
     def get(self, request: Request, slug: str, run_id: int) -> Response:
-        run = selectors.run_get(workspace=self.workspace(slug), run_id=run_id)
-        return Response(s.RunSerializer(run).data)
+        run = run_get(workspace=self.workspace(slug), run_id=run_id)
+        return Response(RunSerializer(run).data)
 
 
 class RunLogsView(WorkspaceView):
@@ -85,18 +94,18 @@ class RunLogsView(WorkspaceView):
             OpenApiParameter("node", str, required=False),
             OpenApiParameter("level", str, required=False),
         ],
-        responses=s.LogEntrySerializer(many=True),
+        responses=LogEntrySerializer(many=True),
     )
     def get(self, request: Request, slug: str, run_id: int) -> Response:
-        run = selectors.run_get(workspace=self.workspace(slug), run_id=run_id)
+        run = run_get(workspace=self.workspace(slug), run_id=run_id)
         after = _int_param(request, "after", 0, low=0, high=2**62)
-        logs = selectors.log_list(
+        logs = log_list(
             run=run,
             after=after,
             node=request.query_params.get("node"),
             level=request.query_params.get("level"),
         )
-        return self.paginated(logs, s.LogEntrySerializer)
+        return self.paginated(logs, LogEntrySerializer)
 
 
 class RunMetricsView(WorkspaceView):
@@ -104,32 +113,32 @@ class RunMetricsView(WorkspaceView):
 
     @extend_schema(
         parameters=[OpenApiParameter("after", int, required=False)],
-        responses=s.MetricPointSerializer(many=True),
+        responses=MetricPointSerializer(many=True),
     )
     def get(self, request: Request, slug: str, run_id: int) -> Response:
-        run = selectors.run_get(workspace=self.workspace(slug), run_id=run_id)
+        run = run_get(workspace=self.workspace(slug), run_id=run_id)
         after = _int_param(request, "after", 0, low=0, high=2**62)
-        return self.paginated(selectors.metric_list(run=run, after=after), s.MetricPointSerializer)
+        return self.paginated(metric_list(run=run, after=after), MetricPointSerializer)
 
 
 class RunCancelView(WorkspaceView):
     """Cancel a run: queued steps stop at once, running ones at their next check."""
 
-    @extend_schema(request=None, responses=s.RunSerializer)
+    @extend_schema(request=None, responses=RunSerializer)
     def post(self, request: Request, slug: str, run_id: int) -> Response:
         workspace = self.workspace(slug, Role.EDITOR)
-        run = selectors.run_get(workspace=workspace, run_id=run_id)
-        coordinator.run_cancel(run=run)
-        return Response(s.RunSerializer(selectors.run_get(workspace=workspace, run_id=run_id)).data)
+        run = run_get(workspace=workspace, run_id=run_id)
+        run_cancel(run=run)
+        return Response(RunSerializer(run_get(workspace=workspace, run_id=run_id)).data)
 
 
 class ArtifactDetailView(WorkspaceView):
     """An artifact's record: kind, size, and metadata (schema, lineage, metrics...)."""
 
-    @extend_schema(responses=s.ArtifactSerializer)
+    @extend_schema(responses=ArtifactSerializer)
     def get(self, request: Request, slug: str, artifact_id: int) -> Response:
-        artifact = selectors.artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
-        return Response(s.ArtifactSerializer(artifact).data)
+        artifact = artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
+        return Response(ArtifactSerializer(artifact).data)
 
 
 class ArtifactPreviewView(WorkspaceView):
@@ -141,7 +150,7 @@ class ArtifactPreviewView(WorkspaceView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, slug: str, artifact_id: int) -> Response:
-        artifact = selectors.artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
+        artifact = artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
         store = default_store()
         if artifact.kind == "table":
             limit = _int_param(request, "limit", PREVIEW_DEFAULT, low=1, high=PREVIEW_MAX)
@@ -175,7 +184,7 @@ class ArtifactDownloadView(WorkspaceView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, slug: str, artifact_id: int) -> FileResponse:
-        artifact = selectors.artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
+        artifact = artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
         name = f"artifact-{artifact.pk}-{artifact.port or artifact.kind}"
         return FileResponse(
             default_store().open(artifact.digest),

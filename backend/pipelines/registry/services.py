@@ -12,19 +12,33 @@ from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from backend.blocks.values import TrainedModel, lineage_to_json
 from backend.engine.artifacts import default_store
+from backend.engine.graph import parse_graph
+from backend.engine.values_io import StoredValue
 from backend.errors import UserError
-from backend.pipelines.models import Dataset, ModelVersion, Stage, StageTransition
-from backend.pipelines.services import dataset_create_from_frame
-from backend.pipelines.serving import cache
-from backend.pipelines.serving.cache import ServedModel
-from backend.pipelines.serving.rows import RowError, check_frame
+from backend.pipelines.datasets.services import dataset_create_from_frame
+from backend.pipelines.models import (
+    Artifact,
+    Dataset,
+    ModelVersion,
+    Run,
+    Stage,
+    StageTransition,
+    StepRun,
+)
+from backend.pipelines.registry.serving import cache
+from backend.pipelines.registry.serving.cache import ServedModel
+from backend.pipelines.registry.serving.rows import RowError, check_frame
 
 #: Rows predicted at a time when scoring a dataset (bounds the memory of one step).
 SCORE_CHUNK_ROWS = 50_000
+
+
 #: Largest dataset scored in one request.
 SCORE_MAX_ROWS = 2_000_000
 
@@ -165,3 +179,82 @@ def _predict_in_chunks(
             for label, p in row_probabilities.items():
                 columns.setdefault(label, []).append(p)
     return {"predictions": predictions, "probabilities": columns}
+
+
+def model_version_register(
+    *,
+    run: Run,
+    step: StepRun,
+    name: str,
+    stored: StoredValue,
+    metrics: dict[str, float],
+    model: TrainedModel,
+) -> int:
+    """Register a publish step's model as the next version of `name`; returns its number.
+
+    The engine calls this (``ctx.register_model``) inside the transaction that holds the step's
+    lease; a retried step gets back the version it registered before.
+    """
+    existing = ModelVersion.objects.filter(
+        workspace_id=run.workspace_id, name=name, lineage__step=step.pk
+    ).first()
+    if existing is not None:
+        return existing.version
+    # Serialise version numbering per model name across concurrent publishers.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"model:{run.workspace_id}:{name}"]
+        )
+    last = ModelVersion.objects.filter(workspace_id=run.workspace_id, name=name).aggregate(
+        last=Max("version")
+    )["last"]
+    artifact, _ = Artifact.objects.get_or_create(
+        step=step,
+        port="published",
+        defaults={
+            "workspace_id": run.workspace_id,
+            "kind": stored.kind,
+            "digest": stored.digest,
+            "size_bytes": stored.size,
+            "metadata": stored.metadata,
+        },
+    )
+    version = ModelVersion.objects.create(
+        workspace_id=run.workspace_id,
+        name=name,
+        version=(last or 0) + 1,
+        artifact=artifact,
+        run=run,
+        metrics={k: float(v) for k, v in (metrics or {}).items()},
+        signature=model.signature,
+        lineage=_lineage(run, step, model),
+        created_by=run.created_by,
+    )
+    return version.version
+
+
+def _lineage(run: Run, step: StepRun, model: TrainedModel) -> dict[str, Any]:
+    steps = run.steps.values_list("node_id", "block_key", "block_version")
+    digests = list(
+        Dataset.objects.filter(workspace_id=run.workspace_id)
+        .filter(pk__in=_dataset_ids(run))
+        .values_list("content_hash", flat=True)
+    )
+    return {
+        "run": run.pk,
+        "step": step.pk,
+        "pipeline": run.pipeline_id,
+        "pipeline_version": run.version.number,
+        "dataset_hashes": digests,
+        "blocks": [{"node": n, "block": b, "version": v} for n, b, v in steps],
+        "transforms": lineage_to_json(model.lineage),
+    }
+
+
+def _dataset_ids(run: Run) -> list[int]:
+    graph = parse_graph(run.version.graph)
+    return [
+        int(node.config["dataset"])
+        for node in graph.nodes
+        if node.block == "ingest.dataset" and "dataset" in node.config
+    ]

@@ -6,17 +6,16 @@ sequence number ``seq``. Then come live events, one JSON object per message, as 
 defines them: ``{"type": "log" | "metric" | "progress" | "step.status" | "run.status",
 "run": id, "node": "n1", "seq": n, ...}``.
 
-Sequence numbers: every log line and metric value has its own, allocated run-wide without gaps
-when it is saved. This stream delivers them in order, each once, starting right after the
-snapshot's ``seq``: the events the workers broadcast are reordered when they arrive out of
-order (two steps on two workers), and any that never arrive are read back from the database.
-Status and progress events carry the number of the last log or metric delivered before them,
-so ``seq`` never decreases. A status the snapshot already reflects is not sent again.
+Sequence numbers: every event (log line, metric value, progress, step or run status) has its
+own, allocated run-wide without gaps by the one writer that saves it, before it is broadcast.
+This stream delivers them in order, each once, starting right after the snapshot's ``seq``:
+events that arrive out of order (two steps on two workers) are put back in order, and any that
+never arrive are read back from the database.
 
 ``ws/workspaces/<slug>/`` sends ``run.status`` and ``step.status`` events of every run in a
 workspace, for lists that update live; it starts with ``{"type": "subscribed"}``.
 
-Both authenticate by session cookie or API token (backend.pipelines.ws_auth) and need
+Both authenticate by session cookie or API token (backend.api.ws_auth) and need
 membership of the workspace. A refused client is accepted and closed at once with code 4401
 (not signed in, or a wrong token) or 4403 (not a member, or no such run or workspace: the two
 are not told apart, so that outsiders cannot probe). A foreign ``Origin`` is refused before the
@@ -27,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import itertools
 import logging
 from typing import Any
 
@@ -35,11 +33,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from rest_framework.exceptions import PermissionDenied
 
-from backend.engine.events import run_group, workspace_group
+from backend.api.ws_auth import accepted_subprotocol
+from backend.engine.events.payloads import run_group, workspace_group
 from backend.errors import NotFoundError
-from backend.pipelines import selectors
 from backend.pipelines.models import Run
-from backend.pipelines.ws_auth import accepted_subprotocol
+from backend.pipelines.runs.selectors import access_run, run_events_between, run_snapshot
 from backend.workspaces.selectors import access_workspace
 
 logger = logging.getLogger(__name__)
@@ -47,31 +45,20 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
-NUMBERED = ("log", "metric")
-_STEP_RANK = {"pending": 0, "queued": 1, "running": 2}  # every other status is final: 3
-_RUN_RANK = {"queued": 0, "running": 1}  # final: 2
-
 
 class EventSequencer:
     """Turns the events of one run, as they arrive, into the stream a client gets.
 
-    Starts from a snapshot. Log and metric events are released in sequence order, each once,
-    from the snapshot's ``seq`` on; one that arrives early waits for those before it (see
-    `missing` and `fill`). A status or progress event waits until the log and metric events
-    numbered up to its ``seq`` are out, is stamped with the number of the last one out, and is
-    dropped when the client already knows better: each step's statuses only move forward
-    (attempt, then pending, queued, running, final), and so does the run's.
+    Every event of a run has its own number in one run-wide sequence, allocated when it is
+    saved, and the numbers have no gaps. So the stream is the events numbered after the
+    snapshot's ``seq``, released in order, each once: one that arrives early (two steps on two
+    workers) waits for those before it; ones that never arrive are read from the database
+    (`missing`, `fill`).
     """
 
     def __init__(self, snapshot: dict[str, Any]) -> None:
         self.last = int(snapshot["seq"])
-        self.run_rank = _RUN_RANK.get(snapshot["status"], 2)
-        self.steps = {
-            step["node"]: (step["attempt"], _STEP_RANK.get(step["status"], 3))
-            for step in snapshot["steps"]
-        }
-        self._waiting: list[tuple[int, int, int, dict[str, Any]]] = []
-        self._arrival = itertools.count()
+        self._waiting: list[tuple[int, dict[str, Any]]] = []
 
     @property
     def waiting(self) -> bool:
@@ -81,69 +68,37 @@ class EventSequencer:
     def push(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Take events as they arrived; returns those now ready, in order."""
         for event in events:
-            numbered = event.get("type") in NUMBERED
-            if numbered and event["seq"] <= self.last:
-                continue  # the client has it already
-            heapq.heappush(
-                self._waiting, (int(event["seq"]), 0 if numbered else 1, next(self._arrival), event)
-            )
+            if int(event["seq"]) > self.last:  # else the client has it already
+                heapq.heappush(self._waiting, (int(event["seq"]), event))
         return self._release()
 
     def missing(self) -> tuple[int, int] | None:
         """The span of sequence numbers (after, upto] to read from the database, if waiting."""
         if not self._waiting:
             return None
-        return self.last, max(seq for seq, *_ in self._waiting)
+        return self.last, max(seq for seq, _ in self._waiting)
 
     def fill(self, stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Take the log and metric events read for `missing`; returns those now ready.
+        """Take the events read for `missing`; returns those now ready.
 
         Numbers the database does not have either (the run was deleted) are skipped.
         """
         ready = self.push(stored)
         while self._waiting:
-            seq, rank, _, _ = self._waiting[0]
+            seq = self._waiting[0][0]
             logger.warning("run stream: no event %s..%s, skipping", self.last + 1, seq - 1)
-            self.last = seq - 1 if rank == 0 else seq
+            self.last = seq - 1
             ready += self._release()
         return ready
 
     def _release(self) -> list[dict[str, Any]]:
         ready = []
-        while self._waiting:
-            seq, rank, _, event = self._waiting[0]
-            if rank == 0 and seq <= self.last:
-                heapq.heappop(self._waiting)
-            elif rank == 0 and seq == self.last + 1:
-                heapq.heappop(self._waiting)
+        while self._waiting and self._waiting[0][0] <= self.last + 1:
+            seq, event = heapq.heappop(self._waiting)
+            if seq == self.last + 1:
                 self.last = seq
                 ready.append(event)
-            elif rank == 1 and seq <= self.last:
-                heapq.heappop(self._waiting)
-                if self._news(event):
-                    ready.append({**event, "seq": self.last})
-            else:
-                break
         return ready
-
-    def _news(self, event: dict[str, Any]) -> bool:
-        """Whether a status or progress event tells the client something new."""
-        kind, node = event.get("type"), event.get("node")
-        if kind == "run.status":
-            rank = _RUN_RANK.get(event["status"], 2)
-            if rank <= self.run_rank:
-                return False
-            self.run_rank = rank
-            return True
-        if kind == "step.status":
-            key = (event["attempt"], _STEP_RANK.get(event["status"], 3))
-            if node in self.steps and key <= self.steps[node]:
-                return False
-            self.steps[node] = key
-            return True
-        if kind == "progress":
-            return self.steps.get(node, (0, 0))[1] < 3
-        return True
 
 
 class MemberConsumer(AsyncJsonWebsocketConsumer):
@@ -202,21 +157,21 @@ class RunEventsConsumer(MemberConsumer):
 
     def admit(self, user: Any) -> dict[str, Any]:
         run_id = self.scope["url_route"]["kwargs"]["run_id"]
-        run = selectors.access_run(user=user, run_id=run_id)
+        run = access_run(user=user, run_id=run_id)
         return {"id": run.pk}
 
     async def start(self, target: dict[str, Any]) -> None:
         self.run_id, self._sending = target["id"], asyncio.Lock()
         # Join first: whatever is broadcast after the snapshot's seq is then received.
         await self.join(run_group(target["id"]))
-        snapshot = await database_sync_to_async(selectors.run_snapshot)(
+        snapshot = await database_sync_to_async(run_snapshot)(
             run_id=target["id"], log_lines=self.snapshot_log_lines
         )
         self.sequencer = EventSequencer(snapshot)
         await self.send_json(snapshot)
 
     async def run_events(self, message: dict[str, Any]) -> None:
-        """A batch of saved events broadcast by backend.engine.events."""
+        """A batch of saved events broadcast by backend.engine.events.store."""
         if self.sequencer is None:
             return
         async with self._sending:
@@ -236,7 +191,7 @@ class RunEventsConsumer(MemberConsumer):
             if span is None:
                 return
             try:
-                stored = await database_sync_to_async(selectors.run_events_between)(
+                stored = await database_sync_to_async(run_events_between)(
                     run_id=self.run_id, after=span[0], upto=span[1]
                 )
             except Exception:  # the database is away: try again, the events wait meanwhile
@@ -263,6 +218,6 @@ class WorkspaceEventsConsumer(MemberConsumer):
         await self.send_json({"type": "subscribed", "workspace": target["slug"]})
 
     async def run_events(self, message: dict[str, Any]) -> None:
-        """Status events broadcast by backend.engine.events, passed on as they come."""
+        """Status events broadcast by backend.engine.events.store, passed on as they come."""
         for event in message["events"]:
             await self.send_json(event)

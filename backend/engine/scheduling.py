@@ -1,0 +1,143 @@
+"""The run state machine: what is ready, what is done, what runs next.
+
+PostgreSQL holds the truth; a Celery message is only a hint to go and look. Every change to a
+run's steps happens in a transaction that holds the run's row lock (always taken before any step
+row lock), so two finishing steps cannot both dispatch the same successor. There is no polling
+scheduler: starting a run sends its ready steps, and each finishing step sends the successors it
+made ready, after commit.
+
+Each attempt of a step holds a lease (attempt number as fencing token, heartbeat, deadline). A
+worker whose lease was taken over may not write results. The reaper retries a step whose lease
+ran out while attempts remain (the cap lives in the database), else fails it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.engine.caching import cache_hit, cache_key, config_key, mark_cached, use_cache_for
+from backend.engine.celery import app
+from backend.engine.events.payloads import run_status_event, step_status_event
+from backend.engine.events.store import record_events
+from backend.engine.graph import (
+    Graph,
+    version_graph,
+)
+from backend.pipelines.models import (
+    STEP_FINISHED,
+    Artifact,
+    Run,
+    RunStatus,
+    StepRun,
+    StepStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+
+FAILED_UPSTREAM = (StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.CANCELLED)
+
+
+DONE_OK = (StepStatus.SUCCEEDED, StepStatus.CACHED)
+
+
+def send_step(step: StepRun) -> None:
+    """Queue a Celery message for the step's current attempt once the transaction commits."""
+    step_id, attempt, queue = step.pk, step.attempt, step.queue
+
+    def send() -> None:
+        app.send_task("backend.engine.tasks.execute_step", args=(step_id, attempt), queue=queue)
+
+    transaction.on_commit(send)
+
+
+def inputs_of(graph: Graph, step: StepRun, by_node: dict[str, StepRun]) -> dict[str, Artifact]:
+    """The artifacts wired into `step`, by input port."""
+    inputs: dict[str, Artifact] = {}
+    for edge in graph.edges:
+        if edge.target != step.node_id:
+            continue
+        source = by_node[edge.source]
+        artifact = next((a for a in source.outputs.all() if a.port == edge.source_port), None)
+        if artifact is None:
+            raise RuntimeError(f"{edge.source} produced no '{edge.source_port}' output")
+        inputs[edge.target_port] = artifact
+    return inputs
+
+
+def advance(run: Run, graph: Graph | None = None) -> None:
+    """Move pending steps on (skip, cache or queue them) and finish the run when all are done.
+
+    The caller holds the run's row lock.
+    """
+    graph = graph or version_graph(run.version_id, run.version.graph)
+    now = timezone.now()
+    events: list[dict[str, Any]] = []
+    changed = True
+    while changed:  # a cached or skipped step may make its successors ready: go round again
+        changed = False
+        # No step row locks: every status change happens under the run's lock.
+        steps = list(run.steps.prefetch_related("outputs").order_by("id"))
+        by_node = {s.node_id: s for s in steps}
+        parents: dict[str, list[str]] = {}
+        for edge in graph.edges:
+            parents.setdefault(edge.target, []).append(edge.source)
+        for step in steps:
+            if step.status != StepStatus.PENDING:
+                continue
+            ups = [by_node[p] for p in parents.get(step.node_id, [])]
+            bad = next((u for u in ups if u.status in FAILED_UPSTREAM), None)
+            if run.cancel_requested:
+                step.status, step.finished_at = StepStatus.CANCELLED, now
+                step.save(update_fields=["status", "finished_at"])
+            elif bad is not None:
+                step.status, step.finished_at = StepStatus.SKIPPED, now
+                step.error_message = f"skipped: upstream step '{bad.node_id}' {bad.status}"
+                step.save(update_fields=["status", "finished_at", "error_message"])
+            elif all(u.status in DONE_OK for u in ups):
+                _dispatch(run, graph, step, by_node, now)
+            else:
+                continue
+            events.append(step_status_event(step))
+            changed = True
+    finish_if_done(run, events, [(s.node_id, s.status, s.error_message) for s in steps])
+    record_events(run, events)
+
+
+def _dispatch(run: Run, graph: Graph, step: StepRun, by_node: dict[str, StepRun], now: Any) -> None:
+    inputs = inputs_of(graph, step, by_node)
+    step.cache_key = cache_key(step, config_key(graph, step), inputs)
+    source = cache_hit(run, step.cache_key) if use_cache_for(run, step.node_id) else None
+    if source is not None:
+        mark_cached(run, step, source, now)
+        return
+    step.status, step.attempt, step.queued_at = StepStatus.QUEUED, step.attempt + 1, now
+    step.save(update_fields=["status", "attempt", "queued_at", "cache_key"])
+    send_step(step)
+
+
+def finish_if_done(
+    run: Run,
+    events: list[dict[str, Any]],
+    statuses: list[tuple[str, str, str]] | None = None,
+) -> None:
+    if statuses is None:
+        statuses = list(run.steps.values_list("node_id", "status", "error_message"))
+    if run.is_finished or any(s not in STEP_FINISHED for _, s, _ in statuses):
+        return
+    failed = [(n, e) for n, s, e in statuses if s == StepStatus.FAILED]
+    if run.cancel_requested:
+        run.status = RunStatus.CANCELLED
+    elif failed:
+        run.status = RunStatus.FAILED
+        run.error = "; ".join(f"step '{n}' failed: {e}" for n, e in failed)[:5000]
+    else:
+        run.status = RunStatus.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.started_at = run.started_at or run.finished_at
+    run.save(update_fields=["status", "error", "finished_at", "started_at"])
+    events.append(run_status_event(run))

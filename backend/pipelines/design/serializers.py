@@ -1,0 +1,117 @@
+"""Shapes of the pipeline, validation and version endpoints."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from backend.api.serializers import AuthorField
+from backend.pipelines.models import (
+    Pipeline,
+    PipelineVersion,
+)
+
+
+class PipelineSerializer(serializers.ModelSerializer):
+    """A pipeline with its draft graph and revision."""
+
+    created_by = AuthorField()
+    latest_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Pipeline
+        fields = [
+            "id",
+            "name",
+            "description",
+            "graph",
+            "revision",
+            "latest_version",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_latest_version(self, pipeline: Pipeline) -> int | None:
+        latest = getattr(pipeline, "latest_version_number", None)
+        if latest is None:
+            version = pipeline.versions.order_by("-number").first()
+            latest = version.number if version else None
+        return latest
+
+
+class PipelineListSerializer(PipelineSerializer):
+    """A pipeline in a list: everything but the graph."""
+
+    node_count = serializers.SerializerMethodField()
+
+    class Meta(PipelineSerializer.Meta):
+        fields = [f for f in PipelineSerializer.Meta.fields if f != "graph"] + ["node_count"]
+        read_only_fields = fields
+
+    def get_node_count(self, pipeline: Pipeline) -> int:
+        nodes = (pipeline.graph or {}).get("nodes", [])
+        return len(nodes) if isinstance(nodes, list) else 0
+
+
+class PipelineCreateSerializer(serializers.Serializer):
+    """Create a pipeline: a name, optionally a description and a graph."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    graph = serializers.JSONField(required=False)
+
+
+class PipelineUpdateSerializer(serializers.Serializer):
+    """Save the draft: the revision it was based on and what changed."""
+
+    revision = serializers.IntegerField(min_value=1)
+    graph = serializers.JSONField(required=False)
+    name = serializers.CharField(required=False, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class ValidateRequestSerializer(serializers.Serializer):
+    """Validate the saved draft, or the graph sent here (for an unsaved editor state)."""
+
+    graph = serializers.JSONField(required=False)
+
+
+class GraphIssueSerializer(serializers.Serializer):
+    """One problem in a graph."""
+
+    message = serializers.CharField()
+    node = serializers.CharField(required=False)
+    port = serializers.CharField(required=False)
+    field = serializers.CharField(required=False)
+    column = serializers.CharField(required=False)
+
+
+class ValidationResultSerializer(serializers.Serializer):
+    """Whether the graph can run, and every problem if not."""
+
+    valid = serializers.BooleanField()
+    errors = GraphIssueSerializer(many=True)
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    """An immutable pipeline version."""
+
+    author = AuthorField()
+
+    class Meta:
+        model = PipelineVersion
+        fields = ["id", "number", "graph", "message", "author", "created_at"]
+        read_only_fields = fields
+
+
+class VersionCreateSerializer(serializers.Serializer):
+    """Snapshot the draft with a message."""
+
+    message = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class RestoreSerializer(serializers.Serializer):
+    """Restore a version into the draft (revision-checked like any save)."""
+
+    revision = serializers.IntegerField(min_value=1)
