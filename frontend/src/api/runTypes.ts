@@ -3,6 +3,7 @@
  * OpenAPI types (schema.d.ts), with the JSON fields the schema leaves open given their shape.
  */
 
+import type { Graph } from '../graph/types';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -36,30 +37,10 @@ export type RunDetail = Omit<Authored<Schemas['Run']>, 'steps'> & { readonly ste
 
 export type RunStart = Partial<Schemas['RunStartRequest']>;
 
-export interface GraphNode {
-  id: string;
-  block: string;
-  config: Record<string, unknown>;
-  position: { x: number; y: number };
-  label?: string;
-}
-
-export interface GraphEdge {
-  source: string;
-  source_port: string;
-  target: string;
-  target_port: string;
-}
-
-export interface PipelineGraph {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-}
-
-export type PipelineDetail = Omit<Schemas['Pipeline'], 'graph'> & { readonly graph: PipelineGraph };
+export type PipelineDetail = Omit<Schemas['Pipeline'], 'graph'> & { readonly graph: Graph };
 
 export type PipelineVersion = Omit<Schemas['Version'], 'graph'> & {
-  readonly graph: PipelineGraph;
+  readonly graph: Graph;
 };
 
 export interface ColumnStats {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { hasPath, topologicalOrder } from './topo';
+import { hasPath, nodeDepths, topologicalOrder } from './topo';
 import type { Graph } from './types';
 
 const n = (id: string) => ({ id, block: 'x', config: {}, position: { x: 0, y: 0 } });
@@ -44,5 +44,15 @@ describe('hasPath', () => {
     expect(hasPath(graph, 'a', 'c')).toBe(true);
     expect(hasPath(graph, 'c', 'a')).toBe(false);
     expect(hasPath(graph, 'b', 'b')).toBe(true);
+  });
+});
+
+describe('nodeDepths', () => {
+  it('is the longest path from a source to each node', () => {
+    const graph: Graph = {
+      nodes: [n('evaluate'), n('train'), n('ingest')],
+      edges: [e('ingest', 'train'), e('train', 'evaluate'), e('ingest', 'evaluate')],
+    };
+    expect(Object.fromEntries(nodeDepths(graph))).toEqual({ ingest: 0, train: 1, evaluate: 2 });
   });
 });

@@ -66,3 +66,33 @@ export function hasPath(graph: GraphContent, from: string, to: string): boolean 
   }
   return false;
 }
+
+/**
+ * Each node's depth: the number of edges on the longest path from a source to it (a source is
+ * 0). A node on a cycle counts the path up to where the cycle closes.
+ */
+export function nodeDepths(graph: GraphContent): Map<string, number> {
+  const incoming = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) {
+    incoming.get(edge.target)?.push(edge.source);
+  }
+  const depths = new Map<string, number>();
+  const visiting = new Set<string>();
+  const depthOf = (id: string): number => {
+    const known = depths.get(id);
+    if (known !== undefined) {
+      return known;
+    }
+    if (visiting.has(id)) {
+      return 0;
+    }
+    visiting.add(id);
+    const parents = incoming.get(id) ?? [];
+    const depth = parents.length === 0 ? 0 : 1 + Math.max(...parents.map(depthOf));
+    visiting.delete(id);
+    depths.set(id, depth);
+    return depth;
+  };
+  graph.nodes.forEach((node) => depthOf(node.id));
+  return depths;
+}

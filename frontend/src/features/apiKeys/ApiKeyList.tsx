@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { useRevokeApiKey, type ApiKey } from '../../api/apiKeys';
 import { Badge } from '../../ui/Badge';
 import { ConfirmDialog } from '../../ui/Dialog';
+import { EntityTable } from '../../ui/EntityTable';
 import { RelativeTime } from '../../ui/RelativeTime';
 
 function Status({ apiKey }: { apiKey: ApiKey }) {
@@ -41,71 +42,71 @@ export function ApiKeyList({
 
   return (
     <>
-      <table className="table api-keys-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Model</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Status</th>
-            {canManage && (
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((apiKey) => (
-            <tr key={apiKey.id} className={apiKey.active ? undefined : 'api-keys-table__revoked'}>
-              <th scope="row">
+      <EntityTable
+        className="table api-keys-table"
+        items={keys}
+        itemKey={(apiKey) => apiKey.id}
+        rowClassName={(apiKey) => (apiKey.active ? undefined : 'api-keys-table__revoked')}
+        columns={[
+          {
+            header: 'Name',
+            rowHeader: true,
+            cell: (apiKey) => (
+              <>
                 <span className="cell-title">{apiKey.name}</span>
                 <span className="cell-sub mono" title="The start of the key">
                   {apiKey.prefix}_…
                 </span>
-              </th>
-              <td>
-                {apiKey.model ? (
-                  <Link to={`/w/${slug}/models/${encodeURIComponent(apiKey.model)}`}>
-                    {apiKey.model}
-                  </Link>
-                ) : (
-                  <span className="muted">all models</span>
-                )}
-              </td>
-              <td>
+              </>
+            ),
+          },
+          {
+            header: 'Model',
+            cell: (apiKey) =>
+              apiKey.model ? (
+                <Link to={`/w/${slug}/models/${encodeURIComponent(apiKey.model)}`}>
+                  {apiKey.model}
+                </Link>
+              ) : (
+                <span className="muted">all models</span>
+              ),
+          },
+          {
+            header: 'Created',
+            cell: (apiKey) => (
+              <>
                 <RelativeTime value={apiKey.created_at} />
                 <span className="cell-sub">by {apiKey.created_by ?? 'a deleted user'}</span>
-              </td>
-              <td>
-                {apiKey.last_used_at ? (
-                  <RelativeTime value={apiKey.last_used_at} />
-                ) : (
-                  <span className="muted">never</span>
-                )}
-              </td>
-              <td>
-                <Status apiKey={apiKey} />
-              </td>
-              {canManage && (
-                <td className="api-keys-table__actions">
-                  {apiKey.active && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      aria-label={`Revoke ${apiKey.name} (${apiKey.prefix})`}
-                      onClick={() => ask(apiKey)}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          {
+            header: 'Last used',
+            cell: (apiKey) =>
+              apiKey.last_used_at ? (
+                <RelativeTime value={apiKey.last_used_at} />
+              ) : (
+                <span className="muted">never</span>
+              ),
+          },
+          { header: 'Status', cell: (apiKey) => <Status apiKey={apiKey} /> },
+          canManage && {
+            header: <span className="visually-hidden">Actions</span>,
+            className: 'api-keys-table__actions',
+            cell: (apiKey) =>
+              apiKey.active && (
+                <button
+                  type="button"
+                  className="button button--small"
+                  aria-label={`Revoke ${apiKey.name} (${apiKey.prefix})`}
+                  onClick={() => ask(apiKey)}
+                >
+                  Revoke
+                </button>
+              ),
+          },
+        ]}
+      />
       <ConfirmDialog
         open={target !== null}
         title={`Revoke “${target?.name ?? ''}”?`}

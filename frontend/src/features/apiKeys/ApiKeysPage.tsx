@@ -3,8 +3,8 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import { useApiKeys, type ApiKeyCreated } from '../../api/apiKeys';
 import { Badge } from '../../ui/Badge';
-import { Count } from '../../ui/Count';
-import { QueryState } from '../../ui/QueryState';
+import { ListSection } from '../../ui/ListSection';
+import { PageHeader } from '../../ui/PageHeader';
 import { Section } from '../../ui/Section';
 import { canManageApiKeys } from '../workspaces/permissions';
 import { useWorkspaceRole } from '../workspaces/useWorkspaceRole';
@@ -33,47 +33,41 @@ export function ApiKeysPage() {
   return (
     <div className="page">
       <title>API keys · Tributary</title>
-      <div className="page-header">
-        <div>
-          <p className="eyebrow">
-            <Link to={`/w/${slug}`}>Workspace</Link>
-          </p>
-          <h1 ref={heading} tabIndex={-1} className="api-keys-title">
-            API keys
-          </h1>
-        </div>
+      <PageHeader
+        eyebrow={<Link to={`/w/${slug}`}>Workspace</Link>}
+        title="API keys"
+        titleRef={heading}
+        titleClassName="api-keys-title"
+      >
         {role && <Badge>{role}</Badge>}
-      </div>
+      </PageHeader>
       <p className="muted api-keys-intro">
         An application calls a model’s predict endpoint with an API key instead of a user account. A
         key opens predict only, in this workspace, for one model or for all of them.
       </p>
       {created && <NewKeyPanel slug={slug} created={created} onDone={dismiss} />}
       <div className="api-keys-layout">
-        <Section title="Keys" meta={<Count value={keys.data?.count} noun="keys" />}>
-          <QueryState
-            query={keys}
-            noun="API keys"
-            isEmpty={(page) => page.results.length === 0}
-            empty={
-              <>
-                <p className="empty-state__title">No API keys yet</p>
-                <p className="muted">
-                  {canManage
-                    ? 'Create one to let an application call predict.'
-                    : 'Editors and owners of this workspace can create them.'}
-                </p>
-              </>
-            }
-          >
-            {(list) => <ApiKeyList slug={slug} keys={list.results} canManage={canManage} />}
-          </QueryState>
-          {role === 'viewer' && (
-            <p className="card__note">
-              You are a viewer in this workspace: editors and owners create and revoke keys.
-            </p>
-          )}
-        </Section>
+        <ListSection
+          title="Keys"
+          noun="API keys"
+          countNoun="keys"
+          query={keys}
+          empty={{
+            title: 'No API keys yet',
+            text: canManage
+              ? 'Create one to let an application call predict.'
+              : 'Editors and owners of this workspace can create them.',
+          }}
+          footer={
+            role === 'viewer' && (
+              <p className="card__note">
+                You are a viewer in this workspace: editors and owners create and revoke keys.
+              </p>
+            )
+          }
+        >
+          {(list) => <ApiKeyList slug={slug} keys={list.results} canManage={canManage} />}
+        </ListSection>
         <div className="api-keys-side">
           {canManage && (
             <Section title="New key">

@@ -9,6 +9,7 @@ import {
 import { Badge } from '../../ui/Badge';
 import { DataTable } from '../../ui/DataTable';
 import { ConfirmDialog } from '../../ui/Dialog';
+import { EntityTable } from '../../ui/EntityTable';
 import { ErrorState } from '../../ui/ErrorState';
 import { formatBytes, formatCount, formatDateTime } from '../../ui/format';
 import { Loading } from '../../ui/Loading';
@@ -147,26 +148,16 @@ export function DatasetDetailPanel({
         <div className="dataset-detail__grid">
           <div>
             <h3>Schema</h3>
-            <table className="table table--compact schema-table">
-              <thead>
-                <tr>
-                  <th scope="col">Column</th>
-                  <th scope="col">Type</th>
-                  <th scope="col" className="num">
-                    Nulls
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {dataset.schema.map((column) => (
-                  <tr key={column.name}>
-                    <th scope="row">{column.name}</th>
-                    <td className="mono">{column.dtype}</td>
-                    <td className="num">{formatCount(column.nulls)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <EntityTable
+              className="table table--compact schema-table"
+              items={dataset.schema}
+              itemKey={(column) => column.name}
+              columns={[
+                { header: 'Column', rowHeader: true, cell: (column) => column.name },
+                { header: 'Type', className: 'mono', cell: (column) => column.dtype },
+                { header: 'Nulls', numeric: true, cell: (column) => formatCount(column.nulls) },
+              ]}
+            />
           </div>
           <div className="dataset-detail__preview">
             <h3>Preview</h3>

@@ -3,15 +3,14 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import { useDataset, useDatasetPage } from '../../api/datasets';
 import { pageCount } from '../../api/pages';
-import { Badge } from '../../ui/Badge';
-import { Count } from '../../ui/Count';
-import { formatBytes, formatCount } from '../../ui/format';
+import { EntityTable } from '../../ui/EntityTable';
+import { ListSection } from '../../ui/ListSection';
+import { PageHeader } from '../../ui/PageHeader';
 import { Pager } from '../../ui/Pager';
-import { QueryState } from '../../ui/QueryState';
-import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
 import { usePageParam } from '../../ui/usePageParam';
 import { DatasetDetailPanel } from './DatasetDetailPanel';
+import { addedColumn, formatColumn, nameColumn, rowsColumn, sizeColumn } from './datasetColumns';
 import './datasets.css';
 import { UploadForm } from './UploadForm';
 
@@ -54,86 +53,49 @@ export function DatasetsPage() {
   return (
     <div className="page">
       <title>Datasets · Tributary</title>
-      <div className="page-header">
-        <div>
-          <p className="eyebrow">
-            <Link to={`/w/${slug}`}>Workspace</Link>
-          </p>
-          <h1>Datasets</h1>
-        </div>
-      </div>
+      <PageHeader eyebrow={<Link to={`/w/${slug}`}>Workspace</Link>} title="Datasets" />
       <Section title="Upload">
         <UploadForm slug={slug} onUploaded={(dataset) => select(dataset.id, true)} />
       </Section>
-      <Section title="All datasets" meta={<Count value={datasets.data?.count} noun="datasets" />}>
-        <QueryState
-          query={datasets}
-          noun="datasets"
-          isEmpty={(data) => data.results.length === 0}
-          empty={
-            <>
-              <p className="empty-state__title">No datasets yet</p>
-              <p className="muted">
-                Upload a CSV or Parquet file above; pipelines read it with the Dataset block.
-              </p>
-            </>
-          }
-        >
-          {(data) => (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Format</th>
-                  <th scope="col" className="num">
-                    Rows
-                  </th>
-                  <th scope="col" className="num">
-                    Columns
-                  </th>
-                  <th scope="col" className="num">
-                    Size
-                  </th>
-                  <th scope="col">Added</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.results.map((dataset) => (
-                  <tr
-                    key={dataset.id}
-                    className={dataset.id === selectedId ? 'row--selected' : undefined}
-                    aria-current={dataset.id === selectedId || undefined}
-                  >
-                    <th scope="row">
-                      <button
-                        type="button"
-                        className="button--link cell-title"
-                        onClick={() => select(dataset.id)}
-                      >
-                        {dataset.name}
-                      </button>
-                      {dataset.original_filename && dataset.original_filename !== dataset.name && (
-                        <span className="cell-sub">{dataset.original_filename}</span>
-                      )}
-                    </th>
-                    <td>
-                      <Badge>{dataset.format.toUpperCase()}</Badge>
-                    </td>
-                    <td className="num">{formatCount(dataset.row_count)}</td>
-                    <td className="num">{dataset.schema.length}</td>
-                    <td className="num">{formatBytes(dataset.size_bytes)}</td>
-                    <td>
-                      <RelativeTime value={dataset.created_at} />
-                      {dataset.created_by && <span className="cell-sub">{dataset.created_by}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </QueryState>
-        <Pager page={page} pages={pages} noun="datasets" onChange={setPage} />
-      </Section>
+      <ListSection
+        title="All datasets"
+        noun="datasets"
+        query={datasets}
+        empty={{
+          title: 'No datasets yet',
+          text: 'Upload a CSV or Parquet file above; pipelines read it with the Dataset block.',
+        }}
+        footer={<Pager page={page} pages={pages} noun="datasets" onChange={setPage} />}
+      >
+        {(data) => (
+          <EntityTable
+            items={data.results}
+            itemKey={(dataset) => dataset.id}
+            rowClassName={(dataset) => (dataset.id === selectedId ? 'row--selected' : undefined)}
+            isCurrent={(dataset) => dataset.id === selectedId}
+            columns={[
+              nameColumn((dataset) => (
+                <button
+                  type="button"
+                  className="button--link cell-title"
+                  onClick={() => select(dataset.id)}
+                >
+                  {dataset.name}
+                </button>
+              )),
+              formatColumn,
+              rowsColumn,
+              {
+                header: 'Columns',
+                numeric: true,
+                cell: (dataset) => dataset.schema.length,
+              },
+              sizeColumn,
+              addedColumn(true),
+            ]}
+          />
+        )}
+      </ListSection>
       {selected ? (
         <DatasetDetailPanel
           key={selected.id}

@@ -2,12 +2,14 @@ import { Link, useParams } from 'react-router-dom';
 
 import { ApiError } from '../../api/client';
 import { useModelVersions, type ModelVersion } from '../../api/models';
+import { EntityTable } from '../../ui/EntityTable';
 import { ErrorState, PageMessage } from '../../ui/ErrorState';
 import { formatCount } from '../../ui/format';
 import { Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
-import { formatMetric } from '../runs/figures';
+import { MetricList } from '../runs/MetricList';
 import { canSetModelStage } from '../workspaces/permissions';
 import { useWorkspaceRole } from '../workspaces/useWorkspaceRole';
 import './models.css';
@@ -20,16 +22,7 @@ function Metrics({ metrics }: { metrics: Record<string, number> }) {
   if (entries.length === 0) {
     return <span className="muted">—</span>;
   }
-  return (
-    <dl className="inline-metrics">
-      {entries.map(([key, value]) => (
-        <div key={key}>
-          <dt>{key}</dt>
-          <dd>{typeof value === 'number' ? formatMetric(value) : String(value)}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <MetricList entries={entries} className="inline-metrics" />;
 }
 
 function VersionsTable({
@@ -45,38 +38,38 @@ function VersionsTable({
   editable: boolean;
 }) {
   return (
-    <table className="table versions-table">
-      <thead>
-        <tr>
-          <th scope="col">Version</th>
-          <th scope="col">Stage</th>
-          <th scope="col">Metrics</th>
-          <th scope="col">Made by</th>
-          <th scope="col" className="num">
-            Requests
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {versions.map((version) => (
-          <tr key={version.version}>
-            <th scope="row">
+    <EntityTable
+      className="table versions-table"
+      items={versions}
+      itemKey={(version) => version.version}
+      columns={[
+        {
+          header: 'Version',
+          rowHeader: true,
+          cell: (version) => (
+            <>
               <span className="cell-title">v{version.version}</span>
               {editable && version.stage !== 'none' && <StageBadge stage={version.stage} />}
-            </th>
-            <td>
-              <StageControl
-                slug={slug}
-                name={name}
-                version={version}
-                versions={versions}
-                editable={editable}
-              />
-            </td>
-            <td>
-              <Metrics metrics={version.metrics} />
-            </td>
-            <td>
+            </>
+          ),
+        },
+        {
+          header: 'Stage',
+          cell: (version) => (
+            <StageControl
+              slug={slug}
+              name={name}
+              version={version}
+              versions={versions}
+              editable={editable}
+            />
+          ),
+        },
+        { header: 'Metrics', cell: (version) => <Metrics metrics={version.metrics} /> },
+        {
+          header: 'Made by',
+          cell: (version) => (
+            <>
               {version.run ? (
                 <Link to={`/w/${slug}/runs/${version.run}`}>run #{version.run}</Link>
               ) : (
@@ -85,17 +78,23 @@ function VersionsTable({
               <span className="cell-sub">
                 {version.created_by ?? 'someone'}, <RelativeTime value={version.created_at} />
               </span>
-            </td>
-            <td className="num">
+            </>
+          ),
+        },
+        {
+          header: 'Requests',
+          numeric: true,
+          cell: (version) => (
+            <>
               {formatCount(version.request_count)}
               {version.error_count > 0 && (
                 <span className="cell-sub">{formatCount(version.error_count)} failed</span>
               )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }
 
@@ -149,19 +148,15 @@ export function ModelPage() {
   return (
     <div className="page">
       <title>{`${name} · Models · Tributary`}</title>
-      <div className="page-header">
-        <div>
-          <p className="eyebrow">
-            <Link to={`/w/${slug}/models`}>Models</Link>
-          </p>
-          <h1>{name}</h1>
-        </div>
-        <div className="page-header__actions">
+      <PageHeader
+        eyebrow={<Link to={`/w/${slug}/models`}>Models</Link>}
+        title={name}
+        actions={
           <Link className="button" to={`/w/${slug}/api-keys?model=${encodeURIComponent(name)}`}>
             API keys
           </Link>
-        </div>
-      </div>
+        }
+      />
       {body}
     </div>
   );

@@ -3,14 +3,13 @@ import { Link, useParams } from 'react-router-dom';
 
 import { useModelPage } from '../../api/models';
 import { pageCount } from '../../api/pages';
-import { Badge } from '../../ui/Badge';
-import { Count } from '../../ui/Count';
+import { EntityTable } from '../../ui/EntityTable';
 import { formatCount } from '../../ui/format';
+import { ListSection } from '../../ui/ListSection';
+import { PageHeader } from '../../ui/PageHeader';
 import { Pager } from '../../ui/Pager';
-import { QueryState } from '../../ui/QueryState';
-import { RelativeTime } from '../../ui/RelativeTime';
-import { Section } from '../../ui/Section';
 import { usePageParam } from '../../ui/usePageParam';
+import { nameColumn, productionColumn, updatedColumn, versionsColumn } from './modelColumns';
 import './models.css';
 
 const PAGE_SIZE = 25;
@@ -26,75 +25,37 @@ export function ModelsPage() {
   return (
     <div className="page">
       <title>Models · Tributary</title>
-      <div className="page-header">
-        <div>
-          <p className="eyebrow">
-            <Link to={`/w/${slug}`}>Workspace</Link>
-          </p>
-          <h1>Models</h1>
-        </div>
-      </div>
-      <Section title="Registered models" meta={<Count value={models.data?.count} noun="models" />}>
-        <QueryState
-          query={models}
-          noun="models"
-          isEmpty={(data) => data.results.length === 0}
-          empty={
-            <>
-              <p className="empty-state__title">No models yet</p>
-              <p className="muted">
-                A pipeline ending in a Publish block registers its model here when it runs.
-              </p>
-            </>
-          }
-        >
-          {(data) => (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col" className="num">
-                    Versions
-                  </th>
-                  <th scope="col">Production</th>
-                  <th scope="col" className="num">
-                    Requests
-                  </th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.results.map((model) => (
-                  <tr key={model.name}>
-                    <th scope="row">
-                      <Link
-                        className="cell-title"
-                        to={`/w/${slug}/models/${encodeURIComponent(model.name)}`}
-                      >
-                        {model.name}
-                      </Link>
-                      <span className="cell-sub">latest v{model.latest_version}</span>
-                    </th>
-                    <td className="num">{model.versions}</td>
-                    <td>
-                      {model.production_version === null ? (
-                        <span className="muted">none</span>
-                      ) : (
-                        <Badge tone="success">v{model.production_version}</Badge>
-                      )}
-                    </td>
-                    <td className="num">{formatCount(model.requests)}</td>
-                    <td>
-                      <RelativeTime value={model.updated_at} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </QueryState>
-        <Pager page={page} pages={pages} noun="models" onChange={setPage} />
-      </Section>
+      <PageHeader eyebrow={<Link to={`/w/${slug}`}>Workspace</Link>} title="Models" />
+      <ListSection
+        title="Registered models"
+        noun="models"
+        query={models}
+        empty={{
+          title: 'No models yet',
+          text: 'A pipeline ending in a Publish block registers its model here when it runs.',
+        }}
+        footer={<Pager page={page} pages={pages} noun="models" onChange={setPage} />}
+      >
+        {(data) => (
+          <EntityTable
+            items={data.results}
+            itemKey={(model) => model.name}
+            columns={[
+              nameColumn(slug, (model) => (
+                <span className="cell-sub">latest v{model.latest_version}</span>
+              )),
+              versionsColumn,
+              productionColumn,
+              {
+                header: 'Requests',
+                numeric: true,
+                cell: (model) => formatCount(model.requests),
+              },
+              updatedColumn,
+            ]}
+          />
+        )}
+      </ListSection>
     </div>
   );
 }

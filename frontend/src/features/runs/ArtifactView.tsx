@@ -1,10 +1,12 @@
 import { artifactDownloadUrl, useArtifactPreview } from '../../api/runs';
 import type { ArtifactPreview, StepOutput, TablePreview } from '../../api/runTypes';
 import { DataTable } from '../../ui/DataTable';
+import { EntityTable } from '../../ui/EntityTable';
 import { ErrorState } from '../../ui/ErrorState';
 import { formatBytes, formatCount } from '../../ui/format';
 import { Loading } from '../../ui/Loading';
 import { FigureChart } from './charts/FigureChart';
+import { MetricList } from './MetricList';
 import { formatMetric } from './figures';
 
 function ColumnStatsTable({ table }: { table: TablePreview }) {
@@ -13,49 +15,30 @@ function ColumnStatsTable({ table }: { table: TablePreview }) {
   }
   return (
     <div className="data-table" role="region" aria-label="Column statistics" tabIndex={0}>
-      <table className="table table--compact">
-        <thead>
-          <tr>
-            <th scope="col">Column</th>
-            <th scope="col">Type</th>
-            <th scope="col" className="num">
-              Nulls
-            </th>
-            <th scope="col" className="num">
-              Distinct
-            </th>
-            <th scope="col" className="num">
-              Min
-            </th>
-            <th scope="col" className="num">
-              Max
-            </th>
-            <th scope="col" className="num">
-              Mean
-            </th>
-            <th scope="col" className="num">
-              Std
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {table.stats.map((column) => (
-            <tr key={column.name}>
-              <th scope="row">
+      <EntityTable
+        className="table table--compact"
+        items={table.stats}
+        itemKey={(column) => column.name}
+        columns={[
+          {
+            header: 'Column',
+            rowHeader: true,
+            cell: (column) => (
+              <>
                 {column.name}
                 {column.name === table.target && <span className="tag">target</span>}
-              </th>
-              <td className="mono">{column.dtype}</td>
-              <td className="num">{formatCount(column.nulls)}</td>
-              <td className="num">{formatCount(column.distinct)}</td>
-              <td className="num">{statValue(column.min)}</td>
-              <td className="num">{statValue(column.max)}</td>
-              <td className="num">{statValue(column.mean)}</td>
-              <td className="num">{statValue(column.std)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: 'Type', className: 'mono', cell: (column) => column.dtype },
+          { header: 'Nulls', numeric: true, cell: (column) => formatCount(column.nulls) },
+          { header: 'Distinct', numeric: true, cell: (column) => formatCount(column.distinct) },
+          { header: 'Min', numeric: true, cell: (column) => statValue(column.min) },
+          { header: 'Max', numeric: true, cell: (column) => statValue(column.max) },
+          { header: 'Mean', numeric: true, cell: (column) => statValue(column.mean) },
+          { header: 'Std', numeric: true, cell: (column) => statValue(column.std) },
+        ]}
+      />
     </div>
   );
 }
@@ -93,16 +76,7 @@ function MetricsArtifact({ data }: { data: Record<string, number> }) {
   if (entries.length === 0) {
     return <p className="muted">No metrics.</p>;
   }
-  return (
-    <dl className="metric-list">
-      {entries.map(([key, value]) => (
-        <div key={key}>
-          <dt>{key}</dt>
-          <dd>{typeof value === 'number' ? formatMetric(value) : String(value)}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <MetricList entries={entries} className="metric-list" />;
 }
 
 function ModelArtifact({ metadata }: { metadata: Record<string, unknown> }) {

@@ -11,6 +11,7 @@ import {
 } from '../../api/runs';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
 import { Section } from '../../ui/Section';
 import { RunStatusBadge } from '../workspaces/RunStatusBadge';
 import { compareMetrics, compareParameters, nodeNames } from './compare';
@@ -112,18 +113,16 @@ export function RunComparePage() {
   return (
     <div className="page">
       <title>Compare runs · Tributary</title>
-      <div className="page-header">
-        <div>
-          <p className="eyebrow">
-            <Link to={`/w/${slug}/runs`}>Runs</Link>
-          </p>
-          <h1>Compare runs</h1>
-        </div>
-        <div className="page-header__actions">
-          {picker('a', a)}
-          {picker('b', b)}
-        </div>
-      </div>
+      <PageHeader
+        eyebrow={<Link to={`/w/${slug}/runs`}>Runs</Link>}
+        title="Compare runs"
+        actions={
+          <>
+            {picker('a', a)}
+            {picker('b', b)}
+          </>
+        }
+      />
 
       {a === null || b === null ? (
         <div className="card empty-state">

@@ -1,14 +1,14 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 
-import type { PipelineGraph } from '../../api/runTypes';
+import type { Graph } from '../../graph/types';
 import { stubReactFlowBrowser } from '../../test/reactFlow';
 import { Heatmap } from './charts/Heatmap';
 import { heatmapProps } from './figures';
 import { RunGraph } from './RunGraph';
 import { makeStep } from './testRuns';
 
-const GRAPH: PipelineGraph = {
+const GRAPH: Graph = {
   nodes: [
     { id: 'load', block: 'ingest.sample', config: {}, position: { x: 0, y: 0 } },
     { id: 'train', block: 'train.sklearn', config: {}, position: { x: 300, y: 0 } },

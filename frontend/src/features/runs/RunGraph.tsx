@@ -9,15 +9,11 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useMemo, useState } from 'react';
 
-import type { PipelineGraph, Step } from '../../api/runTypes';
+import type { Step } from '../../api/runTypes';
+import type { Size } from '../../graph/layout';
+import type { Graph } from '../../graph/types';
 import { RunNode } from './RunNode';
-import {
-  toFlowEdges,
-  toFlowNodes,
-  withMeasuredSizes,
-  type NodeSize,
-  type RunFlowNode,
-} from './runGraph';
+import { toFlowEdges, toFlowNodes, withMeasuredSizes, type RunFlowNode } from './runGraph';
 
 const nodeTypes: NodeTypes = { run: RunNode };
 
@@ -32,7 +28,7 @@ export function RunGraph({
   onSelect,
   warnings,
 }: {
-  graph: PipelineGraph;
+  graph: Graph;
   steps: Step[];
   blockTitles: ReadonlyMap<string, string>;
   selected: string | null;
@@ -40,7 +36,7 @@ export function RunGraph({
   /** Warning lines by node, from the run's logs. */
   warnings?: ReadonlyMap<string, readonly string[]>;
 }) {
-  const [sizes, setSizes] = useState<ReadonlyMap<string, NodeSize>>(() => new Map());
+  const [sizes, setSizes] = useState<ReadonlyMap<string, Size>>(() => new Map());
   const nodes = useMemo(
     () => toFlowNodes(graph, steps, blockTitles, selected, sizes, warnings),
     [graph, steps, blockTitles, selected, sizes, warnings],

@@ -3,10 +3,11 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import { ApiError } from '../../api/client';
 import { isRunActive, useBlockTitles, useCancelRun, usePipelineVersion } from '../../api/runs';
-import type { PipelineGraph } from '../../api/runTypes';
+import type { Graph } from '../../graph/types';
 import { ErrorState, PageMessage } from '../../ui/ErrorState';
 import { parseIdParam } from '../../ui/idParam';
 import { Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
 import { RelativeTime } from '../../ui/RelativeTime';
 import { Section } from '../../ui/Section';
 import { RunStatusBadge } from '../workspaces/RunStatusBadge';
@@ -16,8 +17,8 @@ import { ALL_LOGS, type LogFilter } from './logFilter';
 import { MetricsPanel } from './MetricsPanel';
 import { RerunDialog } from './RerunDialog';
 import { RunGraph } from './RunGraph';
-import { warningsByNode } from './runGraph';
-import { nodeLabel, orderedNodeIds } from './runGraph';
+import { nodeLabel } from './nodeLabel';
+import { orderedNodeIds, warningsByNode } from './runGraph';
 import './runs.css';
 import { StatusLegend } from './StatusLegend';
 import { StepDetails } from './StepDetails';
@@ -25,7 +26,7 @@ import { Timeline } from './Timeline';
 import { useClock } from './useClock';
 import { useRunEvents, type Connection } from './useRunEvents';
 
-const EMPTY_GRAPH: PipelineGraph = { nodes: [], edges: [] };
+const EMPTY_GRAPH: Graph = { nodes: [], edges: [] };
 const LOGS_ID = 'run-logs';
 const NO_WARNINGS: readonly string[] = [];
 
@@ -132,15 +133,19 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
         <span aria-hidden="true">/</span>
         <span aria-current="page">Run #{run.id}</span>
       </nav>
-      <div className="page-header">
-        <div>
-          <p className="eyebrow">
+      <PageHeader
+        eyebrow={
+          <>
             <Link to={`/w/${slug}/pipelines/${run.pipeline}`}>{pipelineName}</Link> · version{' '}
             {run.version}
-          </p>
-          <h1>
+          </>
+        }
+        title={
+          <>
             Run #{run.id} <RunStatusBadge status={run.status} />
-          </h1>
+          </>
+        }
+        subtitle={
           <p className="muted small">
             {run.created_by ? `Started by ${run.created_by} ` : 'Started '}
             <RelativeTime value={run.created_at} /> · {describeDuration(run, now)}
@@ -153,26 +158,28 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
               </span>
             )}
           </p>
-        </div>
-        <div className="page-header__actions">
-          {active && (
-            <button
-              type="button"
-              className="button button--danger"
-              onClick={() => cancel.mutate(undefined, { onSuccess: live.applySnapshot })}
-              disabled={cancel.isPending || run.cancel_requested}
-            >
-              {run.cancel_requested || cancel.isPending ? 'Cancelling…' : 'Cancel run'}
+        }
+        actions={
+          <>
+            {active && (
+              <button
+                type="button"
+                className="button button--danger"
+                onClick={() => cancel.mutate(undefined, { onSuccess: live.applySnapshot })}
+                disabled={cancel.isPending || run.cancel_requested}
+              >
+                {run.cancel_requested || cancel.isPending ? 'Cancelling…' : 'Cancel run'}
+              </button>
+            )}
+            <Link to={`/w/${slug}/runs/compare?a=${run.id}`} className="button">
+              Compare…
+            </Link>
+            <button type="button" className="button" onClick={() => setRerunFrom('')}>
+              Re-run…
             </button>
-          )}
-          <Link to={`/w/${slug}/runs/compare?a=${run.id}`} className="button">
-            Compare…
-          </Link>
-          <button type="button" className="button" onClick={() => setRerunFrom('')}>
-            Re-run…
-          </button>
-        </div>
-      </div>
+          </>
+        }
+      />
       {cancel.isError && (
         <p className="form-error" role="alert">
           {cancel.error.message}

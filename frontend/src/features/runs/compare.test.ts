@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { PipelineGraph } from '../../api/runTypes';
+import type { Graph } from '../../graph/types';
 import {
   compareMetrics,
   compareParameters,
@@ -10,7 +10,7 @@ import {
 } from './compare';
 import { makeMetric } from './testRuns';
 
-function graph(epochs: number, extra: Record<string, unknown> = {}): PipelineGraph {
+function graph(epochs: number, extra: Record<string, unknown> = {}): Graph {
   return {
     nodes: [
       { id: 'load', block: 'ingest.sample', config: { name: 'iris' }, position: { x: 0, y: 0 } },

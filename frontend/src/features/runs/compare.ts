@@ -1,7 +1,8 @@
 /** Two runs side by side: what they were started with and what they measured. */
 
-import type { MetricPoint, PipelineGraph } from '../../api/runTypes';
-import { nodeLabel } from './runGraph';
+import type { MetricPoint } from '../../api/runTypes';
+import type { Graph } from '../../graph/types';
+import { nodeLabel } from './nodeLabel';
 
 /** How a node is named in the comparison: its label or block title (an id by default). */
 export type NodeName = (node: string) => string;
@@ -13,7 +14,7 @@ const byId: NodeName = (node) => node;
  * graphs; a name two nodes share gets the node id after it, so rows stay apart.
  */
 export function nodeNames(
-  graphs: readonly (PipelineGraph | undefined)[],
+  graphs: readonly (Graph | undefined)[],
   blockTitles: ReadonlyMap<string, string>,
 ): Map<string, string> {
   const names = new Map<string, string>();
@@ -72,7 +73,7 @@ function flatten(prefix: string, value: unknown, into: Map<string, string>) {
   into.set(prefix, formatValue(value));
 }
 
-function graphSettings(graph: PipelineGraph | undefined): Map<string, Map<string, string>> {
+function graphSettings(graph: Graph | undefined): Map<string, Map<string, string>> {
   const byNode = new Map<string, Map<string, string>>();
   for (const node of graph?.nodes ?? []) {
     const settings = new Map<string, string>([['block', node.block]]);
@@ -94,7 +95,7 @@ function rowsOf(group: string, a: Map<string, string>, b: Map<string, string>): 
 
 export interface RunSide {
   parameters: Record<string, unknown>;
-  graph?: PipelineGraph;
+  graph?: Graph;
 }
 
 /** Run parameters, then every node's block and config, each row marked when the runs differ. */

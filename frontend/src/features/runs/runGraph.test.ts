@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { PipelineGraph } from '../../api/runTypes';
+import type { Graph } from '../../graph/types';
 import {
   nodePositions,
   orderedNodeIds,
@@ -11,7 +11,7 @@ import {
 } from './runGraph';
 import { makeStep } from './testRuns';
 
-const GRAPH: PipelineGraph = {
+const GRAPH: Graph = {
   nodes: [
     { id: 'eval', block: 'evaluate.classification', config: {}, position: { x: 600, y: 0 } },
     { id: 'load', block: 'ingest.sample', config: {}, position: { x: 0, y: 0 }, label: 'Iris' },
@@ -121,9 +121,9 @@ describe('toFlowEdges', () => {
       makeStep('train', { status: 'running' }),
     ]);
     expect(edges.map((edge) => [edge.id, edge.animated])).toEqual([
-      ['load.table->train.train', true],
-      ['train.model->eval.model', false],
-      ['load.table->eval.test', false],
+      ['load:table->train:train', true],
+      ['train:model->eval:model', false],
+      ['load:table->eval:test', false],
     ]);
   });
 });
@@ -134,7 +134,7 @@ describe('positions and order', () => {
   });
 
   it('lays nodes out in columns by depth when their positions overlap', () => {
-    const stacked: PipelineGraph = {
+    const stacked: Graph = {
       ...GRAPH,
       nodes: GRAPH.nodes.map((node) => ({ ...node, position: { x: 0, y: 0 } })),
     };

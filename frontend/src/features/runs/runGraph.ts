@@ -2,7 +2,12 @@
 
 import type { Edge, Node } from '@xyflow/react';
 
-import type { LogEntry, PipelineGraph, Step } from '../../api/runTypes';
+import type { LogEntry, Step } from '../../api/runTypes';
+import { edgeId } from '../../graph/json';
+import { layoutPositions, type Size } from '../../graph/layout';
+import { nodeDepths } from '../../graph/topo';
+import type { Graph, Position } from '../../graph/types';
+import { nodeLabel } from './nodeLabel';
 
 export type RunNodeData = {
   label: string;
@@ -20,40 +25,16 @@ export type RunNodeData = {
 
 export type RunFlowNode = Node<RunNodeData, 'run'>;
 
-export const NODE_WIDTH = 190;
-export const NODE_HEIGHT = 78;
+/** The size a run node is laid out with (its CSS width; its usual height). */
+export const RUN_NODE_SIZE: Size = { width: 190, height: 78 };
 const COLUMN_GAP = 70;
 const ROW_GAP = 36;
 
-/** Depth of each node: the longest path from a source to it. */
-export function nodeDepths(graph: PipelineGraph): Map<string, number> {
-  const incoming = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
-  for (const edge of graph.edges) {
-    incoming.get(edge.target)?.push(edge.source);
-  }
-  const depths = new Map<string, number>();
-  const visiting = new Set<string>();
-  const depthOf = (id: string): number => {
-    const known = depths.get(id);
-    if (known !== undefined) {
-      return known;
-    }
-    if (visiting.has(id)) {
-      return 0;
-    }
-    visiting.add(id);
-    const parents = incoming.get(id) ?? [];
-    const depth = parents.length === 0 ? 0 : 1 + Math.max(...parents.map(depthOf));
-    visiting.delete(id);
-    depths.set(id, depth);
-    return depth;
-  };
-  graph.nodes.forEach((node) => depthOf(node.id));
-  return depths;
-}
-
-/** The graph's own positions, or columns by depth when they overlap (e.g. an imported graph). */
-export function nodePositions(graph: PipelineGraph): Map<string, { x: number; y: number }> {
+/**
+ * The graph's own positions, or an automatic layout (the editor's, left to right) when they
+ * overlap (e.g. an imported graph).
+ */
+export function nodePositions(graph: Graph): Map<string, Position> {
   const seen = new Set<string>();
   let overlapping = false;
   for (const node of graph.nodes) {
@@ -64,23 +45,15 @@ export function nodePositions(graph: PipelineGraph): Map<string, { x: number; y:
   if (!overlapping) {
     return new Map(graph.nodes.map((node) => [node.id, node.position ?? { x: 0, y: 0 }]));
   }
-  const depths = nodeDepths(graph);
-  const rows = new Map<number, number>();
-  const positions = new Map<string, { x: number; y: number }>();
-  for (const node of graph.nodes) {
-    const depth = depths.get(node.id) ?? 0;
-    const row = rows.get(depth) ?? 0;
-    rows.set(depth, row + 1);
-    positions.set(node.id, {
-      x: depth * (NODE_WIDTH + COLUMN_GAP),
-      y: row * (NODE_HEIGHT + ROW_GAP),
-    });
-  }
-  return positions;
+  return layoutPositions(graph, {
+    sizes: new Map(graph.nodes.map((node) => [node.id, RUN_NODE_SIZE])),
+    rankGap: COLUMN_GAP,
+    nodeGap: ROW_GAP,
+  });
 }
 
 /** Graph nodes ordered by depth, then as listed: the order lists and the timeline use. */
-export function orderedNodeIds(graph: PipelineGraph): string[] {
+export function orderedNodeIds(graph: Graph): string[] {
   const depths = nodeDepths(graph);
   return graph.nodes
     .map((node, index) => ({ id: node.id, depth: depths.get(node.id) ?? 0, index }))
@@ -90,10 +63,10 @@ export function orderedNodeIds(graph: PipelineGraph): string[] {
 
 /** `sizes` with the measured sizes among `changes` applied; the same map when none differs. */
 export function withMeasuredSizes(
-  sizes: ReadonlyMap<string, NodeSize>,
-  changes: readonly { type: string; id?: string; dimensions?: NodeSize }[],
-): ReadonlyMap<string, NodeSize> {
-  let next: Map<string, NodeSize> | null = null;
+  sizes: ReadonlyMap<string, Size>,
+  changes: readonly { type: string; id?: string; dimensions?: Size }[],
+): ReadonlyMap<string, Size> {
+  let next: Map<string, Size> | null = null;
   for (const change of changes) {
     if (change.type !== 'dimensions' || !change.id || !change.dimensions) {
       continue;
@@ -107,10 +80,6 @@ export function withMeasuredSizes(
     next.set(change.id, { width, height });
   }
   return next ?? sizes;
-}
-
-export function nodeLabel(node: { id: string; label?: string }, blockTitle?: string): string {
-  return node.label?.trim() || blockTitle || node.id;
 }
 
 /** The warning lines each node logged, in order (e.g. a publish gate that was not met). */
@@ -131,9 +100,6 @@ export function warningCount(count: number): string {
   return count === 0 ? '' : `, ${count} ${count === 1 ? 'warning' : 'warnings'}`;
 }
 
-/** A node's size as React Flow measured it on the page. */
-export type NodeSize = { width: number; height: number };
-
 /**
  * The canvas nodes of a run. `sizes` are the sizes React Flow measured: every live event makes
  * new node objects, and React Flow keeps a node hidden until it knows its size, so each new
@@ -141,11 +107,11 @@ export type NodeSize = { width: number; height: number };
  * measured again).
  */
 export function toFlowNodes(
-  graph: PipelineGraph,
+  graph: Graph,
   steps: Step[],
   blockTitles: ReadonlyMap<string, string>,
   selected: string | null,
-  sizes: ReadonlyMap<string, NodeSize> = new Map(),
+  sizes: ReadonlyMap<string, Size> = new Map(),
   warnings: ReadonlyMap<string, readonly string[]> = new Map(),
 ): RunFlowNode[] {
   const stepByNode = new Map(steps.map((step) => [step.node_id, step]));
@@ -183,14 +149,14 @@ export function toFlowNodes(
   });
 }
 
-export function toFlowEdges(graph: PipelineGraph, steps: Step[]): Edge[] {
+export function toFlowEdges(graph: Graph, steps: Step[]): Edge[] {
   const status = new Map(steps.map((step) => [step.node_id, step.status]));
   return graph.edges.map((edge) => {
     const flowing =
       status.get(edge.target) === 'running' &&
       ['succeeded', 'cached'].includes(status.get(edge.source) ?? '');
     return {
-      id: `${edge.source}.${edge.source_port}->${edge.target}.${edge.target_port}`,
+      id: edgeId(edge),
       source: edge.source,
       target: edge.target,
       animated: flowing,

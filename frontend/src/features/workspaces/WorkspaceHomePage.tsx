@@ -4,6 +4,7 @@ import { useWorkspaces } from '../../api/workspaces';
 import { Badge } from '../../ui/Badge';
 import { PageMessage } from '../../ui/ErrorState';
 import { Loading } from '../../ui/Loading';
+import { PageHeader } from '../../ui/PageHeader';
 import { DatasetsSection } from './DatasetsSection';
 import { ModelsSection } from './ModelsSection';
 import { PipelinesSection } from './PipelinesSection';
@@ -44,13 +45,9 @@ export function WorkspaceHomePage() {
   return (
     <div className="workspace-home">
       <title>{`${workspace.name} · Tributary`}</title>
-      <div className="page-header">
-        <div>
-          <p className="eyebrow">Workspace</p>
-          <h1>{workspace.name}</h1>
-        </div>
+      <PageHeader eyebrow="Workspace" title={workspace.name}>
         {workspace.role && <Badge>{workspace.role}</Badge>}
-      </div>
+      </PageHeader>
       <PipelinesSection slug={slug} />
       <div className="two-columns">
         <DatasetsSection slug={slug} />
