@@ -74,16 +74,20 @@ fmt: $(PY_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The OpenAPI schema, and the frontend's API types generated from it.
+# The OpenAPI schema, the frontend's API types generated from it, and the block catalogue the
+# frontend tests use (built-in blocks only: BLOCK_PLUGINS is emptied).
 schema: $(PY_STAMP) $(NODE_STAMP)
 	$(BIN)/python manage.py spectacular --file frontend/openapi.json --format openapi-json --validate --fail-on-warn
 	cd frontend && OPENAPI_SCHEMA=openapi.json npm run --silent gen:api
+	BLOCK_PLUGINS= $(BIN)/python manage.py export_blocks --file frontend/src/test/blocks.json
 
-# Fails when the committed API types no longer match the schema (run `make schema`).
+# Fails when the committed API types or block catalogue are stale (run `make schema`).
 schema-check: schema
-	@git diff --quiet -- frontend/src/api/schema.d.ts || { \
-	  echo "frontend/src/api/schema.d.ts is stale: run 'make schema' and commit it"; \
-	  git --no-pager diff --stat -- frontend/src/api/schema.d.ts; exit 1; }
+	@git diff --quiet -- frontend/src/api/schema.d.ts frontend/src/test/blocks.json || { \
+	  echo "frontend/src/api/schema.d.ts or frontend/src/test/blocks.json is stale:" \
+	    "run 'make schema' and commit them"; \
+	  git --no-pager diff --stat -- frontend/src/api/schema.d.ts frontend/src/test/blocks.json; \
+	  exit 1; }
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var

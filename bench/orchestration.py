@@ -32,35 +32,25 @@ from backend.pipelines.design.services import pipeline_create  # noqa: E402
 from backend.pipelines.models import Run  # noqa: E402
 from backend.pipelines.runs.services import run_start  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
+from tests.graphs import edge, node  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def chain(length: int) -> dict:
-    nodes = [{"id": "n0", "block": "ingest.bench_seed", "config": {}}]
-    edges = []
-    for i in range(1, length):
-        nodes.append({"id": f"n{i}", "block": "feature.bench_noop", "config": {}})
-        edges.append(
-            {
-                "source": f"n{i - 1}",
-                "source_port": "table",
-                "target": f"n{i}",
-                "target_port": "table",
-            }
-        )
-    return {"nodes": nodes, "edges": edges}
+    steps = [node(f"n{i}", "feature.bench_noop") for i in range(1, length)]
+    return {
+        "nodes": [node("n0", "ingest.bench_seed"), *steps],
+        "edges": [edge(f"n{i - 1}", f"n{i}") for i in range(1, length)],
+    }
 
 
 def fan_out(width: int) -> dict:
-    nodes = [{"id": "root", "block": "ingest.bench_seed", "config": {}}]
-    edges = []
-    for i in range(width - 1):
-        nodes.append({"id": f"leaf{i}", "block": "feature.bench_noop", "config": {}})
-        edges.append(
-            {"source": "root", "source_port": "table", "target": f"leaf{i}", "target_port": "table"}
-        )
-    return {"nodes": nodes, "edges": edges}
+    leaves = [node(f"leaf{i}", "feature.bench_noop") for i in range(width - 1)]
+    return {
+        "nodes": [node("root", "ingest.bench_seed"), *leaves],
+        "edges": [edge("root", f"leaf{i}") for i in range(width - 1)],
+    }
 
 
 def run_once(pipeline, user) -> tuple[float, list[float], int]:
@@ -85,8 +75,8 @@ def in_process_baseline(graph: dict) -> float:
     store = default_store()
     started = time.perf_counter()
     value = None
-    for node in graph["nodes"]:
-        block = get_block(node["block"])
+    for entry in graph["nodes"]:
+        block = get_block(entry["block"])
         outputs = block().run(None, **({"table": value} if block.inputs else {}))
         store_value(store, "table", outputs["table"])
         value = outputs["table"]

@@ -56,6 +56,7 @@ from backend.pipelines.registry.serving.cache import ServedModel  # noqa: E402
 from backend.pipelines.runs.services import run_start  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
 from bench.servers import wait_serving  # noqa: E402
+from tests.graphs import iris_publish_graph  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = {
@@ -73,34 +74,7 @@ SERVERS = {
 }
 
 
-def node(node_id: str, block: str, **config: Any) -> dict[str, Any]:
-    return {"id": node_id, "block": block, "config": config}
-
-
-def edge(source: str, out: str, target: str, into: str) -> dict[str, str]:
-    return {"source": source, "source_port": out, "target": target, "target_port": into}
-
-
-IRIS = {
-    "nodes": [
-        node("iris", "ingest.sample", name="iris"),
-        node("split", "feature.split"),
-        node("scale", "feature.scale"),
-        node("train", "train.sklearn", algorithm="random_forest", n_estimators=100, seed=0),
-        node("evaluate", "evaluate.classification"),
-        node("publish", "publish.model", name="iris"),
-    ],
-    "edges": [
-        edge("iris", "table", "split", "table"),
-        edge("split", "train", "scale", "train"),
-        edge("split", "test", "scale", "test"),
-        edge("scale", "train", "train", "train"),
-        edge("train", "model", "evaluate", "model"),
-        edge("scale", "test", "evaluate", "test"),
-        edge("train", "model", "publish", "model"),
-        edge("evaluate", "metrics", "publish", "metrics"),
-    ],
-}
+IRIS = iris_publish_graph(n_estimators=100)
 
 
 @contextlib.contextmanager

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from backend.pipelines.models import Run
 from tests.conftest import Team
 from tests.engine.conftest import wait_for_run
-from tests.engine.test_runs import edge, node
 from tests.factories import PipelineFactory
+from tests.graphs import edge, node
 from tests.workers import RunningWorker
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("transactional_db")]

@@ -13,6 +13,7 @@ from backend.pipelines.models import Artifact, Run
 from tests.conftest import Team
 from tests.engine.conftest import wait_for_run
 from tests.factories import PipelineFactory
+from tests.graphs import edge, node
 from tests.workers import RunningWorker
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("transactional_db")]
@@ -22,14 +23,11 @@ BRANCHES = 6
 
 def fan_out_graph() -> dict[str, object]:
     """One source feeding BRANCHES one-second steps."""
-    nodes = [{"id": "src", "block": "ingest.test_chatter", "config": {}}]
-    edges = []
-    for i in range(BRANCHES):
-        nodes.append({"id": f"b{i}", "block": "feature.test_sleep", "config": {"tag": str(i)}})
-        edges.append(
-            {"source": "src", "source_port": "table", "target": f"b{i}", "target_port": "table"}
-        )
-    return {"nodes": nodes, "edges": edges}
+    branches = [node(f"b{i}", "feature.test_sleep", tag=str(i)) for i in range(BRANCHES)]
+    return {
+        "nodes": [node("src", "ingest.test_chatter"), *branches],
+        "edges": [edge("src", f"b{i}") for i in range(BRANCHES)],
+    }
 
 
 def parent_pid(pid: int) -> int:

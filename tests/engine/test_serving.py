@@ -20,6 +20,7 @@ from backend.pipelines.registry import monitoring
 from tests.conftest import Team
 from tests.engine.conftest import wait_for_run
 from tests.factories import MembershipFactory, WorkspaceFactory
+from tests.graphs import iris_publish_graph
 from tests.workers import RunningWorker
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("transactional_db")]
@@ -27,39 +28,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("transactional_db")]
 FEATURES = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
 
 
-def node(node_id: str, block: str, **config: Any) -> dict[str, Any]:
-    return {"id": node_id, "block": block, "config": config}
-
-
-def edge(source: str, source_port: str, target: str, target_port: str) -> dict[str, str]:
-    return {
-        "source": source,
-        "source_port": source_port,
-        "target": target,
-        "target_port": target_port,
-    }
-
-
-IRIS_PIPELINE = {
-    "nodes": [
-        node("iris", "ingest.sample", name="iris"),
-        node("split", "feature.split", test_size=0.25, seed=0),
-        node("scale", "feature.scale", method="standard"),
-        node("train", "train.sklearn", algorithm="random_forest", n_estimators=20, seed=0),
-        node("evaluate", "evaluate.classification"),
-        node("publish", "publish.model", name="iris"),
-    ],
-    "edges": [
-        edge("iris", "table", "split", "table"),
-        edge("split", "train", "scale", "train"),
-        edge("split", "test", "scale", "test"),
-        edge("scale", "train", "train", "train"),
-        edge("train", "model", "evaluate", "model"),
-        edge("scale", "test", "evaluate", "test"),
-        edge("train", "model", "publish", "model"),
-        edge("evaluate", "metrics", "publish", "metrics"),
-    ],
-}
+IRIS_PIPELINE = iris_publish_graph(n_estimators=20)
 
 
 @pytest.fixture(autouse=True)

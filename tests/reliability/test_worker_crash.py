@@ -19,6 +19,7 @@ from backend.pipelines.models import Artifact, LogEntry, Run
 from backend.pipelines.runs.services import run_start
 from tests.engine.conftest import FAST_LEASES, PLUGINS, wait_for_run, wait_for_step
 from tests.factories import PipelineFactory, UserFactory, WorkspaceFactory
+from tests.graphs import edge, node
 from tests.workers import celery_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("transactional_db")]
@@ -34,14 +35,11 @@ def worker_env(settings: LazySettings, tmp_path: Path) -> dict[str, str]:
 def start_run(block: str, seconds: float) -> Run:
     graph: dict[str, Any] = {
         "nodes": [
-            {"id": "src", "block": "ingest.test_chatter", "config": {}},
-            {"id": "slow", "block": block, "config": {"seconds": seconds}},
-            {"id": "after", "block": "feature.test_sleep", "config": {"seconds": 0.1}},
+            node("src", "ingest.test_chatter"),
+            node("slow", block, seconds=seconds),
+            node("after", "feature.test_sleep", seconds=0.1),
         ],
-        "edges": [
-            {"source": "src", "source_port": "table", "target": "slow", "target_port": "table"},
-            {"source": "slow", "source_port": "table", "target": "after", "target_port": "table"},
-        ],
+        "edges": [edge("src", "slow"), edge("slow", "after")],
     }
     pipeline = PipelineFactory(workspace=WorkspaceFactory(), graph=graph)
     return run_start(pipeline=pipeline, user=UserFactory())

@@ -22,6 +22,7 @@ from backend.engine.values_io import load_value, store_value
 from backend.pipelines.models import Artifact, Run
 from tests.conftest import Team
 from tests.factories import PipelineFactory
+from tests.graphs import edge, node
 
 DATA = b"the same bytes, stored once"
 DIGEST = hashlib.sha256(DATA).hexdigest()
@@ -241,17 +242,6 @@ def drain(sent: list[tuple[int, int]]) -> None:
 
 
 def dataset_graph(dataset_id: int) -> dict[str, Any]:
-    def node(node_id: str, block: str, **config: Any) -> dict[str, Any]:
-        return {"id": node_id, "block": block, "config": config}
-
-    def edge(source: str, source_port: str, target: str, target_port: str) -> dict[str, str]:
-        return {
-            "source": source,
-            "source_port": source_port,
-            "target": target,
-            "target_port": target_port,
-        }
-
     return {
         "nodes": [
             node("data", "ingest.dataset", dataset=dataset_id, target="label"),
@@ -260,10 +250,10 @@ def dataset_graph(dataset_id: int) -> dict[str, Any]:
             node("evaluate", "evaluate.classification"),
         ],
         "edges": [
-            edge("data", "table", "split", "table"),
-            edge("split", "train", "forest", "train"),
-            edge("forest", "model", "evaluate", "model"),
-            edge("split", "test", "evaluate", "test"),
+            edge("data", "split"),
+            edge("split", "forest", source_port="train", target_port="train"),
+            edge("forest", "evaluate", source_port="model", target_port="model"),
+            edge("split", "evaluate", source_port="test", target_port="test"),
         ],
     }
 

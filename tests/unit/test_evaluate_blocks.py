@@ -15,11 +15,11 @@ from sklearn.model_selection import train_test_split
 
 from backend.blocks import get_block
 from backend.blocks.base import BlockRunError
+from backend.blocks.checks import FakeContext, FakeEnv, iris_table
 from backend.blocks.evaluate import MAX_SCATTER_POINTS
 from backend.blocks.ingest import load_sample
 from backend.blocks.tables import schema_of
 from backend.blocks.values import Table, TrainedModel
-from tests.unit.test_block_conformance import FakeContext, FakeEnv, iris_table
 
 CLASSIFY = get_block("evaluate.classification")
 REGRESS = get_block("evaluate.regression")

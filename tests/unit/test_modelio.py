@@ -17,11 +17,11 @@ import torch
 from sklearn.preprocessing import FunctionTransformer
 
 from backend.blocks import get_block
+from backend.blocks.checks import FakeContext, iris_table
 from backend.blocks.tables import schema_of
 from backend.blocks.values import FittedTransform, Table, TrainedModel
 from backend.engine import modelio
 from backend.engine.modelio import dump_model, load_model
-from tests.unit.test_block_conformance import FakeContext, iris_table
 
 
 class AddToColumn(FittedTransform):

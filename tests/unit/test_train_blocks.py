@@ -16,11 +16,11 @@ from sklearn.model_selection import train_test_split
 
 from backend.blocks import get_block
 from backend.blocks.base import BlockRunError, StepCancelled
+from backend.blocks.checks import FakeContext, FakeEnv, iris_table
 from backend.blocks.ingest import load_sample
 from backend.blocks.tables import schema_of
 from backend.blocks.train import ESTIMATORS, infer_task, split_rows, supported_tasks
 from backend.blocks.values import Table, TrainedModel
-from tests.unit.test_block_conformance import FakeContext, FakeEnv, iris_table
 
 SKLEARN = get_block("train.sklearn")
 MLP = get_block("train.torch_mlp")

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.views import WorkspaceView
-from backend.blocks import all_blocks, describe_block
 from backend.pipelines.design.selectors import (
+    block_catalogue,
     pipeline_get,
     pipeline_list,
     version_get,
@@ -49,7 +49,7 @@ class BlockCatalogueView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        return Response([describe_block(block) for block in all_blocks()])
+        return Response(block_catalogue())
 
 
 class PipelineListView(WorkspaceView):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
+from backend.blocks import all_blocks, describe_block
 from backend.blocks.schema import TableSchema
 from backend.errors import NotFoundError
 from backend.pipelines.models import (
@@ -56,3 +59,9 @@ def version_get(*, pipeline: Pipeline, number: int) -> PipelineVersion:
     if version is None:
         raise NotFoundError(f"pipeline {pipeline.pk} has no version {number}", field="version")
     return version
+
+
+def block_catalogue() -> list[dict[str, Any]]:
+    """The block catalogue as the editor's palette shows it: every registered block with its
+    ports and config JSON Schema."""
+    return [describe_block(block) for block in all_blocks()]
