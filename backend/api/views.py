@@ -29,6 +29,7 @@ class WorkspaceView(GenericAPIView):
 
 
 def int_param(request: Request, name: str, default: int, *, low: int, high: int) -> int:
+    """The integer query parameter `name` within [low, high], or `default` when absent."""
     raw = request.query_params.get(name)
     if raw is None:
         return default

@@ -14,6 +14,7 @@ from backend.engine.events.store import copy_step_metrics
 from backend.engine.graph import (
     Graph,
 )
+from backend.engine.outputs import outputs_of, record_outputs
 from backend.pipelines.models import (
     Artifact,
     Run,
@@ -23,6 +24,7 @@ from backend.pipelines.models import (
 
 
 def config_key(graph: Graph, step: StepRun) -> dict[str, Any]:
+    """The step's config as the cache key sees it: parsed, with defaults filled in."""
     block = get_block(step.block_key)
     config = block.parse_config(graph.node(step.node_id).config)
     return config.model_dump(mode="json")
@@ -58,6 +60,7 @@ def cache_hit(run: Run, key: str) -> StepRun | None:
 
 
 def use_cache_for(run: Run, node_id: str) -> bool:
+    """Whether the run may reuse a cached result for `node_id` (not for forced nodes)."""
     forced = run.parameters.get("forced_nodes") or []
     if run.parameters.get("from_node"):
         return node_id not in forced
@@ -65,20 +68,8 @@ def use_cache_for(run: Run, node_id: str) -> bool:
 
 
 def mark_cached(run: Run, step: StepRun, source: StepRun, now: Any) -> None:
-    Artifact.objects.bulk_create(
-        Artifact(
-            workspace_id=run.workspace_id,
-            step=step,
-            port=a.port,
-            kind=a.kind,
-            digest=a.digest,
-            size_bytes=a.size_bytes,
-            metadata=a.metadata,
-        )
-        for a in source.outputs.all()
-    )
-    # Successors read this step's outputs in the same pass: drop the prefetched (empty) list.
-    getattr(step, "_prefetched_objects_cache", {}).pop("outputs", None)
+    """Finish `step` with the outputs and metric values of `source`, which it reuses."""
+    record_outputs(run, step, outputs_of(source))
     step.status, step.cached_from, step.progress = StepStatus.CACHED, source, 1.0
     step.queued_at = step.started_at = step.finished_at = now
     step.save()

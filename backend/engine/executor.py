@@ -32,8 +32,6 @@ from backend.engine.values_io import StoredValue, load_value, store_value
 from backend.errors import UserError
 from backend.pipelines.models import Artifact, Run, StepRun
 
-logger = logging.getLogger(__name__)
-
 
 def _load_inputs(run: Run, step: StepRun, store: ArtifactStore) -> dict[str, Any]:
     graph = version_graph(run.version_id, run.version.graph)

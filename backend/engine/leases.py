@@ -42,6 +42,7 @@ def locked_step(step_id: int) -> tuple[Run, StepRun] | None:
 
 
 def lease_deadline() -> Any:
+    """When a lease taken or renewed now runs out."""
     return timezone.now() + timedelta(seconds=settings.STEP_LEASE_SECONDS)
 
 
@@ -108,4 +109,5 @@ def lease_held_for_update(*, step_id: int, attempt: int) -> bool:
 
 
 def holds_lease(step: StepRun, attempt: int) -> bool:
+    """Whether `attempt` is the running attempt of `step`, the one allowed to record results."""
     return step.status == StepStatus.RUNNING and step.attempt == attempt

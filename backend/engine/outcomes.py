@@ -14,10 +14,10 @@ from django.utils import timezone
 from backend.engine.events.payloads import step_status_event
 from backend.engine.events.store import record_events
 from backend.engine.leases import holds_lease, locked_step
+from backend.engine.outputs import record_outputs
 from backend.engine.scheduling import advance, send_step
 from backend.engine.values_io import StoredValue
 from backend.pipelines.models import (
-    Artifact,
     Run,
     StepRun,
     StepStatus,
@@ -42,18 +42,7 @@ def step_succeed(
     if locked is None or not holds_lease(locked[1], attempt):
         return False
     run, step = locked
-    Artifact.objects.bulk_create(
-        Artifact(
-            workspace_id=run.workspace_id,
-            step=step,
-            port=port,
-            kind=value.kind,
-            digest=value.digest,
-            size_bytes=value.size,
-            metadata=value.metadata,
-        )
-        for port, value in outputs.items()
-    )
+    record_outputs(run, step, outputs)
     step.status, step.progress, step.finished_at = StepStatus.SUCCEEDED, 1.0, timezone.now()
     step.save(update_fields=["status", "progress", "finished_at"])
     record_events(run, [step_status_event(step)])
@@ -76,6 +65,8 @@ def step_fail(
 
 
 def fail_or_retry(run: Run, step: StepRun, message: str, traceback: str, retryable: bool) -> str:
+    """Queue the step's next attempt when retryable and attempts remain, else fail it; then
+    move the run on. The caller holds the run's lock. Returns the step's new status."""
     now = timezone.now()
     step.error_message, step.error_traceback = message[:10000], traceback[:100000]
     step.lease_expires_at = None

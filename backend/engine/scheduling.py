@@ -6,14 +6,13 @@ row lock), so two finishing steps cannot both dispatch the same successor. There
 scheduler: starting a run sends its ready steps, and each finishing step sends the successors it
 made ready, after commit.
 
-Each attempt of a step holds a lease (attempt number as fencing token, heartbeat, deadline). A
-worker whose lease was taken over may not write results. The reaper retries a step whose lease
-ran out while attempts remain (the cap lives in the database), else fails it.
+`advance` moves pending steps on: skipped (an upstream step failed), cached (backend.engine.
+caching), or queued and sent; leases (backend.engine.leases) and outcomes (backend.engine.
+outcomes) take a step from there.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import transaction
@@ -35,9 +34,6 @@ from backend.pipelines.models import (
     StepRun,
     StepStatus,
 )
-
-logger = logging.getLogger(__name__)
-
 
 FAILED_UPSTREAM = (StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.CANCELLED)
 
@@ -125,6 +121,7 @@ def finish_if_done(
     events: list[dict[str, Any]],
     statuses: list[tuple[str, str, str]] | None = None,
 ) -> None:
+    """Give the run its final status once every step has finished; the caller holds its lock."""
     if statuses is None:
         statuses = list(run.steps.values_list("node_id", "status", "error_message"))
     if run.is_finished or any(s not in STEP_FINISHED for _, s, _ in statuses):

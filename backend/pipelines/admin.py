@@ -22,6 +22,7 @@ from backend.pipelines.models import (
     PipelineVersion,
     PredictionLog,
     Run,
+    RunEvent,
     StageTransition,
     StepRun,
 )
@@ -172,6 +173,14 @@ class MetricPointAdmin(ReadOnlyAdmin):
 
     list_display = ["run", "seq", "step", "key", "value", "index"]
     search_fields = ["key"]
+
+
+@admin.register(RunEvent)
+class RunEventAdmin(ReadOnlyAdmin):
+    """Status and progress events, in the run's one sequence with its logs and metrics."""
+
+    list_display = ["run", "seq", "type", "node", "payload", "created_at"]
+    list_filter = ["type"]
 
 
 class StageTransitionInline(admin.TabularInline):

@@ -163,7 +163,7 @@ ROUTES = [
     Route("model-version-list", "GET", Role.VIEWER, 200),
     Route("model-version-detail", "GET", Role.VIEWER, 200),
     Route("model-version-detail", "PATCH", Role.EDITOR, 200, lambda w: {"stage": "staging"}),
-    # Predicting changes nothing: a viewer may (and so may an API key, see test_models_api).
+    # Predicting changes nothing: a viewer may (and so may an API key: registry/test_keys.py).
     Route("model-predict", "POST", Role.VIEWER, 200, lambda w: {"instances": [{"a": 1}]}),
     Route("model-version-score", "POST", Role.EDITOR, 201, lambda w: {"dataset": w.dataset.pk}),
     Route("model-version-monitoring", "GET", Role.VIEWER, 200),

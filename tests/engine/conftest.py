@@ -9,11 +9,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
 
 from backend.pipelines.models import Run
+from tests.conftest import Team
+from tests.factories import PipelineFactory
 from tests.workers import RunningWorker, celery_worker
 
 PLUGINS = "tests.engine.plugin_blocks"
@@ -77,3 +80,13 @@ def wait_for_step(run: Run, node_id: str, status: str, timeout: float = 60) -> N
             return
         time.sleep(0.1)
     pytest.fail(f"step {node_id} of run {run.pk} never reached {status}")
+
+
+def start(team: Team, graph: dict[str, Any], **body: Any) -> Run:
+    """Start a run of a new pipeline with `graph` through the API, as the team's editor."""
+    pipeline = PipelineFactory(workspace=team.workspace, graph=graph)
+    response = team.client("editor").post(
+        team.url(f"pipelines/{pipeline.pk}/runs/"), body, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    return Run.objects.get(pk=response.json()["id"])

@@ -21,8 +21,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from backend.pipelines.models import LogEntry, Run
 from tests.conftest import Team, token_client
-from tests.engine.conftest import wait_for_run
-from tests.engine.test_runs import edge, node, start
+from tests.engine.conftest import start, wait_for_run
+from tests.graphs import edge, node
 from tests.servers import asgi_server
 from tests.workers import REPO_ROOT, RunningWorker
 

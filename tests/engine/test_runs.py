@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from backend.pipelines.models import Artifact, LogEntry, MetricPoint, Run, RunEvent
 from tests.conftest import Team
-from tests.engine.conftest import wait_for_run, wait_for_step
+from tests.engine.conftest import start, wait_for_run, wait_for_step
 from tests.factories import PipelineFactory
+from tests.graphs import edge, node
 from tests.workers import RunningWorker
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("transactional_db")]
-
-
-def node(node_id: str, block: str, **config: Any) -> dict[str, Any]:
-    return {"id": node_id, "block": block, "config": config}
-
-
-def edge(source: str, target: str, source_port: str = "table", target_port: str = "table"):
-    return {
-        "source": source,
-        "source_port": source_port,
-        "target": target,
-        "target_port": target_port,
-    }
-
-
-def start(team: Team, graph: dict[str, Any], **body: Any) -> Run:
-    pipeline = PipelineFactory(workspace=team.workspace, graph=graph)
-    response = team.client("editor").post(
-        team.url(f"pipelines/{pipeline.pk}/runs/"), body, format="json"
-    )
-    assert response.status_code == 201, response.json()
-    return Run.objects.get(pk=response.json()["id"])
 
 
 def statuses(run: Run) -> dict[str, str]:

@@ -1,76 +1,39 @@
 """Graph JSON: structural parsing, validation with the node and port at fault, and the order.
 
-Pure: no database. Blocks for the cases the built-in catalogue cannot express (a `model` input,
-a column named in config) are registered per test by the `test_blocks` fixture; the pipeline API
-tests import them from here.
+Pure: no database. The test blocks and graph cases are in tests/unit/graph_cases.py, shared with
+the pipeline API tests; the `test_blocks` fixture registers the blocks for one test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from backend.blocks import MODEL, TABLE, Block, BlockConfig, TableSchema
-from backend.blocks.base import ConfigIssue, SchemaEnv, missing_columns
-from backend.blocks.registry import find_block, register_block, unregister_block
+from backend.blocks.checks import FakeEnv
+from backend.blocks.registry import find_block
 from backend.engine.graph import (
-    Graph,
     GraphError,
-    GraphIssue,
     check_graph,
     config_error_message,
     parse_graph,
     topological_order,
     validate_graph,
 )
-
-
-class ModelSink(Block):
-    """Test block: takes a model (so a table wired into it is a type mismatch)."""
-
-    key = "evaluate.test_model_sink"
-    title = "Model sink"
-    family = "evaluate"
-    inputs = {"model": MODEL}
-    outputs = {}
-
-
-class PickColumn(Block):
-    """Test block: names one column of its input table in its config."""
-
-    key = "feature.test_pick_column"
-    title = "Pick column"
-    family = "feature"
-    inputs = {"table": TABLE, "extra": TABLE.optional()}
-    outputs = {"table": TABLE}
-
-    class Config(BlockConfig):
-        column: str = "target"
-
-    def infer_schemas(
-        self, config: Config, inputs: dict[str, TableSchema | None], env: SchemaEnv
-    ) -> tuple[dict[str, TableSchema | None], list[ConfigIssue]]:
-        schema = inputs.get("table")
-        issues = missing_columns(schema, [config.column], field="column", port="table")
-        return {"table": schema}, issues
-
-
-TEST_BLOCKS = (ModelSink, PickColumn)
-
-
-@contextmanager
-def registered(*blocks: type[Block]) -> Iterator[None]:
-    """Register `blocks` in the catalogue for the duration of the block."""
-    for block in blocks:
-        register_block(block)
-    try:
-        yield
-    finally:
-        for block in blocks:
-            unregister_block(block.key)
+from tests.graphs import edge
+from tests.unit.graph_cases import (
+    INVALID,
+    MALFORMED,
+    SRC,
+    TEST_BLOCKS,
+    ModelSink,
+    graph,
+    node,
+    places,
+    registered,
+    wires,
+)
 
 
 @pytest.fixture
@@ -79,46 +42,6 @@ def test_blocks() -> Iterator[None]:
     with registered(*TEST_BLOCKS):
         yield
     assert all(find_block(block.key) is None for block in TEST_BLOCKS)
-
-
-def node(node_id: str, block: str = "feature.test_pick_column", **config: Any) -> dict[str, Any]:
-    return {"id": node_id, "block": block, "config": config}
-
-
-def edge(source: str, target: str, source_port: str = "table", target_port: str = "table") -> dict:
-    return {
-        "source": source,
-        "source_port": source_port,
-        "target": target,
-        "target_port": target_port,
-    }
-
-
-def wires(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Table edges between PickColumn nodes; a second edge into a node uses its 'extra' port."""
-    wired: set[str] = set()
-    edges = []
-    for source, target in pairs:
-        edges.append(edge(source, target, target_port="extra" if target in wired else "table"))
-        wired.add(target)
-    return edges
-
-
-def graph(nodes: list[dict[str, Any]], edges: list[dict[str, Any]] | None = None) -> Graph:
-    return parse_graph({"nodes": nodes, "edges": edges or []})
-
-
-def places(issues: list[GraphIssue]) -> set[tuple[str | None, str | None]]:
-    return {(issue.node, issue.port) for issue in issues}
-
-
-class StaticEnv:
-    """A schema environment with one dataset, id 7."""
-
-    def dataset_schema(self, dataset_id: int) -> TableSchema:
-        if dataset_id != 7:
-            raise LookupError(dataset_id)
-        return TableSchema.from_pairs([("age", "int64"), ("churned", "int64")])
 
 
 # ------------------------------------------------------------------------------------ parse_graph
@@ -143,54 +66,6 @@ def test_parse_graph_fills_defaults_and_round_trips() -> None:
     }
     assert parse_graph(parsed.to_json()) == parsed
     assert parse_graph({}).to_json() == {"nodes": [], "edges": []}
-
-
-MALFORMED = [
-    # (id, graph json, expected issue fields, expected issue nodes)
-    ("list", [], {None}, {None}),
-    ("string", "nodes", {None}, {None}),
-    ("nodes-not-list", {"nodes": {"id": "a"}}, {"graph.nodes"}, {None}),
-    ("node-without-id", {"nodes": [{"block": "ingest.sample"}]}, {"graph.nodes[0].id"}, {None}),
-    (
-        "bad-node-id",
-        {"nodes": [{"id": "a b", "block": "ingest.sample"}]},
-        {"graph.nodes[0].id"},
-        {"a b"},
-    ),
-    (
-        "unknown-node-key",
-        {"nodes": [{"id": "a", "block": "ingest.sample", "colour": "red"}]},
-        {"graph.nodes[0].colour"},
-        {"a"},
-    ),
-    (
-        "position-not-numbers",
-        {"nodes": [{"id": "a", "block": "ingest.sample", "position": {"x": "left"}}]},
-        {"graph.nodes[0].position.x"},
-        {"a"},
-    ),
-    ("edge-missing-port", {"nodes": [], "edges": [{"source": "a"}]}, None, {None}),
-    (
-        "edge-to-missing-node",
-        {"nodes": [node("a")], "edges": [edge("a", "ghost")]},
-        {"graph.edges[0].target"},
-        {"ghost"},
-    ),
-    (
-        "edge-from-missing-node",
-        {"nodes": [node("a")], "edges": [edge("ghost", "a")]},
-        {"graph.edges[0].source"},
-        {"ghost"},
-    ),
-    ("duplicate-node-id", {"nodes": [node("a"), node("a")]}, {None}, {"a"}),
-    ("self-loop", {"nodes": [node("a")], "edges": [edge("a", "a")]}, {None}, {"a"}),
-    (
-        "two-edges-into-one-port",
-        {"nodes": [node("a"), node("b"), node("c")], "edges": [edge("a", "c"), edge("b", "c")]},
-        {None},
-        {"c"},
-    ),
-]
 
 
 @pytest.mark.parametrize(
@@ -291,83 +166,6 @@ def test_an_empty_graph_cannot_run() -> None:
     assert "no blocks" in issues[0].message
 
 
-SRC = node("src", "ingest.sample", name="iris")
-INVALID = [
-    # (id, nodes, edges, expected (node, port) places, extra expectations on the first issue)
-    ("unknown-block", [node("x", "ingest.nope")], [], {("x", None)}, {"field": "block"}),
-    (
-        "unknown-output-port",
-        [SRC, node("pick")],
-        [edge("src", "pick", source_port="rows")],
-        {("src", "rows")},
-        {},
-    ),
-    (
-        "unknown-input-port",
-        [SRC, node("pick")],
-        [edge("src", "pick", target_port="rows"), edge("src", "pick")],
-        {("pick", "rows")},
-        {},
-    ),
-    (
-        "type-mismatch",
-        [SRC, node("sink", "evaluate.test_model_sink")],
-        [edge("src", "sink", target_port="model")],
-        {("sink", "model")},
-        {},
-    ),
-    (
-        "required-input-unwired",
-        [node("sink", "evaluate.test_model_sink")],
-        [],
-        {("sink", "model")},
-        {},
-    ),
-    (
-        "config-out-of-range",
-        [node("syn", "ingest.synthetic", rows=1)],
-        [],
-        {("syn", None)},
-        {"field": "rows"},
-    ),
-    (
-        "config-unknown-key",
-        [node("syn", "ingest.synthetic", colour="red")],
-        [],
-        {("syn", None)},
-        {"field": "colour"},
-    ),
-    (
-        "config-wrong-type",
-        [SRC, node("pick", column=["a", "b"])],
-        [edge("src", "pick")],
-        {("pick", None)},
-        {"field": "column"},
-    ),
-    (
-        "column-missing-upstream",
-        [SRC, node("pick", column="petal colour")],
-        [edge("src", "pick")],
-        {("pick", "table")},
-        {"field": "column", "column": "petal colour"},
-    ),
-    (
-        "cycle",
-        [node("a"), node("b")],
-        [edge("a", "b"), edge("b", "a")],
-        {("a", None), ("b", None)},
-        {},
-    ),
-    (
-        "several-problems-at-once",
-        [node("x", "ingest.nope"), node("sink", "evaluate.test_model_sink")],
-        [],
-        {("x", None), ("sink", "model")},
-        {},
-    ),
-]
-
-
 @pytest.mark.parametrize(
     ("nodes", "edges", "expected", "first"),
     [c[1:] for c in INVALID],
@@ -403,20 +201,20 @@ def test_column_message_lists_the_columns_that_exist(test_blocks: None) -> None:
 
 def test_dataset_columns_come_from_the_environment(test_blocks: None) -> None:
     good = graph(
-        [node("data", "ingest.dataset", dataset=7), node("pick", column="churned")],
+        [node("data", "ingest.dataset", dataset=1), node("pick", column="label")],
         [edge("data", "pick")],
     )
-    assert validate_graph(good, StaticEnv()) == []
+    assert validate_graph(good, FakeEnv()) == []
     wrong_column = graph(
-        [node("data", "ingest.dataset", dataset=7), node("pick", column="target")],
+        [node("data", "ingest.dataset", dataset=1), node("pick", column="target")],
         [edge("data", "pick")],
     )
-    assert places(validate_graph(wrong_column, StaticEnv())) == {("pick", "table")}
-    missing = graph([node("data", "ingest.dataset", dataset=8)])
-    (issue,) = validate_graph(missing, StaticEnv())
+    assert places(validate_graph(wrong_column, FakeEnv())) == {("pick", "table")}
+    missing = graph([node("data", "ingest.dataset", dataset=2)])
+    (issue,) = validate_graph(missing, FakeEnv())
     assert (issue.node, issue.field) == ("data", "dataset")
     # Without an environment no dataset is known.
-    assert places(validate_graph(graph([node("data", "ingest.dataset", dataset=7)]))) == {
+    assert places(validate_graph(graph([node("data", "ingest.dataset", dataset=1)]))) == {
         ("data", None)
     }
 
@@ -424,10 +222,10 @@ def test_dataset_columns_come_from_the_environment(test_blocks: None) -> None:
 def test_unknown_upstream_schema_skips_the_column_check(test_blocks: None) -> None:
     """A block that cannot say its output columns does not make its successors fail."""
     parsed = graph(
-        [node("data", "ingest.dataset", dataset=8), node("pick", column="anything")],
+        [node("data", "ingest.dataset", dataset=2), node("pick", column="anything")],
         [edge("data", "pick")],
     )
-    assert places(validate_graph(parsed, StaticEnv())) == {("data", None)}
+    assert places(validate_graph(parsed, FakeEnv())) == {("data", None)}
 
 
 def test_test_blocks_are_only_registered_inside_the_fixture() -> None:

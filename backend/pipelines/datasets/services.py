@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
@@ -56,30 +57,17 @@ def dataset_create(
         with tempfile.NamedTemporaryFile(suffix=".parquet") as normalised:
             frame.to_parquet(normalised.name, index=False)
             storage_key, _ = default_store().put_file(normalised.name)
-        stats = {s["name"]: s for s in column_stats(frame)}
-        schema = [
-            {"name": col, "dtype": stats[col]["dtype"], "nulls": stats[col]["nulls"]}
-            for col in map(str, frame.columns)
-        ]
-        try:
-            with transaction.atomic():
-                dataset = Dataset.objects.create(
-                    workspace=workspace,
-                    name=(name or "").strip() or Path(filename).stem or filename,
-                    original_filename=filename,
-                    format=parsed.format,
-                    content_hash=content_hash,
-                    storage_key=storage_key,
-                    size_bytes=path.stat().st_size,
-                    row_count=len(frame),
-                    schema=schema,
-                    preview=preview_rows(frame, PREVIEW_ROWS),
-                    created_by=user,
-                )
-        except IntegrityError:
-            # The same file uploaded concurrently: the other request stored it.
-            return Dataset.objects.get(workspace=workspace, content_hash=content_hash), False
-        return dataset, True
+        return _dataset_row(
+            workspace=workspace,
+            frame=frame,
+            content_hash=content_hash,
+            storage_key=storage_key,
+            name=(name or "").strip() or Path(filename).stem or filename,
+            original_filename=filename,
+            format=parsed.format,
+            size_bytes=path.stat().st_size,
+            created_by=user,
+        )
     finally:
         if spill is not None:
             spill.close()
@@ -97,28 +85,41 @@ def dataset_create_from_frame(
         if existing is not None:
             return existing, False
         storage_key, size = default_store().put_file(parquet.name)
+    name = name.strip() or "scores"
+    return _dataset_row(
+        workspace=workspace,
+        frame=frame,
+        content_hash=content_hash,
+        storage_key=storage_key,
+        name=name[:200],
+        original_filename=f"{name[:240]}.parquet",
+        format=Dataset.Format.PARQUET,
+        size_bytes=size,
+        created_by=user,
+    )
+
+
+def _dataset_row(
+    *, workspace: Workspace, frame: pd.DataFrame, content_hash: str, **fields: Any
+) -> tuple[Dataset, bool]:
+    """The dataset row of a stored file, with the schema and preview of its rows."""
     stats = {s["name"]: s for s in column_stats(frame)}
     schema = [
         {"name": col, "dtype": stats[col]["dtype"], "nulls": stats[col]["nulls"]}
         for col in map(str, frame.columns)
     ]
-    name = name.strip() or "scores"
     try:
         with transaction.atomic():
             dataset = Dataset.objects.create(
                 workspace=workspace,
-                name=name[:200],
-                original_filename=f"{name[:240]}.parquet",
-                format=Dataset.Format.PARQUET,
                 content_hash=content_hash,
-                storage_key=storage_key,
-                size_bytes=size,
                 row_count=len(frame),
                 schema=schema,
                 preview=preview_rows(frame, PREVIEW_ROWS),
-                created_by=user,
+                **fields,
             )
     except IntegrityError:
+        # The same file stored concurrently: the other request stored it.
         return Dataset.objects.get(workspace=workspace, content_hash=content_hash), False
     return dataset, True
 

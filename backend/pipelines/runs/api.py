@@ -12,8 +12,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.api.views import PREVIEW_DEFAULT, PREVIEW_MAX, WorkspaceView
-from backend.api.views import int_param as _int_param
+from backend.api.views import PREVIEW_DEFAULT, PREVIEW_MAX, WorkspaceView, int_param
 from backend.blocks.tables import preview_rows
 from backend.engine.artifacts import default_store
 from backend.pipelines.design.selectors import pipeline_get
@@ -70,7 +69,7 @@ class RunListView(WorkspaceView):
         workspace = self.workspace(slug)
         pipeline = None
         if "pipeline" in request.query_params:
-            pipeline_id = _int_param(request, "pipeline", 0, low=1, high=2**62)
+            pipeline_id = int_param(request, "pipeline", 0, low=1, high=2**62)
             pipeline = pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
         runs = run_list(workspace=workspace, pipeline=pipeline)
         return self.paginated(runs, RunListSerializer)
@@ -98,7 +97,7 @@ class RunLogsView(WorkspaceView):
     )
     def get(self, request: Request, slug: str, run_id: int) -> Response:
         run = run_get(workspace=self.workspace(slug), run_id=run_id)
-        after = _int_param(request, "after", 0, low=0, high=2**62)
+        after = int_param(request, "after", 0, low=0, high=2**62)
         logs = log_list(
             run=run,
             after=after,
@@ -117,7 +116,7 @@ class RunMetricsView(WorkspaceView):
     )
     def get(self, request: Request, slug: str, run_id: int) -> Response:
         run = run_get(workspace=self.workspace(slug), run_id=run_id)
-        after = _int_param(request, "after", 0, low=0, high=2**62)
+        after = int_param(request, "after", 0, low=0, high=2**62)
         return self.paginated(metric_list(run=run, after=after), MetricPointSerializer)
 
 
@@ -153,7 +152,7 @@ class ArtifactPreviewView(WorkspaceView):
         artifact = artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
         store = default_store()
         if artifact.kind == "table":
-            limit = _int_param(request, "limit", PREVIEW_DEFAULT, low=1, high=PREVIEW_MAX)
+            limit = int_param(request, "limit", PREVIEW_DEFAULT, low=1, high=PREVIEW_MAX)
             # Only the first row group is read, so a large table (or a remote one) stays cheap.
             with store.open(artifact.digest) as handle:
                 parquet = pq.ParquetFile(handle)
