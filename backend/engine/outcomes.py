@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.engine.events.payloads import step_status_event
-from backend.engine.events.store import record_events
 from backend.engine.leases import holds_lease, locked_step
 from backend.engine.outputs import record_outputs
 from backend.engine.scheduling import advance, send_step
@@ -45,8 +44,7 @@ def step_succeed(
     record_outputs(run, step, outputs)
     step.status, step.progress, step.finished_at = StepStatus.SUCCEEDED, 1.0, timezone.now()
     step.save(update_fields=["status", "progress", "finished_at"])
-    record_events(run, [step_status_event(step)])
-    advance(run)
+    advance(run, events=[step_status_event(step)])
     return True
 
 
@@ -82,8 +80,7 @@ def fail_or_retry(run: Run, step: StepRun, message: str, traceback: str, retryab
     else:
         step.status, step.finished_at = StepStatus.FAILED, now
         step.save()
-    record_events(run, [step_status_event(step)])
-    advance(run)
+    advance(run, events=[step_status_event(step)])
     return step.status
 
 
@@ -100,6 +97,5 @@ def step_mark_cancelled(*, step_id: int, attempt: int) -> bool:
         None,
     )
     step.save(update_fields=["status", "finished_at", "lease_expires_at"])
-    record_events(run, [step_status_event(step)])
-    advance(run)
+    advance(run, events=[step_status_event(step)])
     return True

@@ -48,8 +48,7 @@ def run_launch(*, plan: RunPlan, user: AbstractBaseUser | None) -> Run:
         )
     StepRun.objects.bulk_create(steps)
     run = Run.objects.select_for_update().get(pk=run.pk)
-    record_events(run, [run_status_event(run)])
-    advance(run, plan.graph)
+    advance(run, plan.graph, events=[run_status_event(run)])
     return run
 
 

@@ -65,14 +65,17 @@ def inputs_of(graph: Graph, step: StepRun, by_node: dict[str, StepRun]) -> dict[
     return inputs
 
 
-def advance(run: Run, graph: Graph | None = None) -> None:
+def advance(
+    run: Run, graph: Graph | None = None, events: list[dict[str, Any]] | None = None
+) -> None:
     """Move pending steps on (skip, cache or queue them) and finish the run when all are done.
 
-    The caller holds the run's row lock.
+    The caller holds the run's row lock. `events` are the status events of the caller's own
+    change, recorded first, with the ones this makes, in one statement.
     """
     graph = graph or version_graph(run.version_id, run.version.graph)
     now = timezone.now()
-    events: list[dict[str, Any]] = []
+    events = list(events or [])
     changed = True
     while changed:  # a cached or skipped step may make its successors ready: go round again
         changed = False
@@ -95,7 +98,7 @@ def advance(run: Run, graph: Graph | None = None) -> None:
                 step.error_message = f"skipped: upstream step '{bad.node_id}' {bad.status}"
                 step.save(update_fields=["status", "finished_at", "error_message"])
             elif all(u.status in DONE_OK for u in ups):
-                _dispatch(run, graph, step, by_node, now)
+                _dispatch(run, graph, step, by_node, now, events)
             else:
                 continue
             events.append(step_status_event(step))
@@ -104,11 +107,21 @@ def advance(run: Run, graph: Graph | None = None) -> None:
     record_events(run, events)
 
 
-def _dispatch(run: Run, graph: Graph, step: StepRun, by_node: dict[str, StepRun], now: Any) -> None:
+def _dispatch(
+    run: Run,
+    graph: Graph,
+    step: StepRun,
+    by_node: dict[str, StepRun],
+    now: Any,
+    events: list[dict[str, Any]],
+) -> None:
     inputs = inputs_of(graph, step, by_node)
     step.cache_key = cache_key(step, config_key(graph, step), inputs)
     source = cache_hit(run, step.cache_key) if use_cache_for(run, step.node_id) else None
     if source is not None:
+        # The copied metric values are numbered now: the events before them go first.
+        record_events(run, events)
+        events.clear()
         mark_cached(run, step, source, now)
         return
     step.status, step.attempt, step.queued_at = StepStatus.QUEUED, step.attempt + 1, now
