@@ -170,6 +170,28 @@ describe('the editor page', () => {
     expect(within(settings).getByLabelText('Test Size')).toHaveAttribute('aria-invalid', 'true');
   });
 
+  it('lists the shortcuts of the editor commands while no block is selected', async () => {
+    mockApi({ ...baseRoutes(), [`GET ${BASE}/pipelines/7/`]: { body: pipeline(3) } });
+    renderEditor();
+
+    const settings = await screen.findByRole('complementary', { name: 'Block settings' });
+    const terms = within(settings)
+      .getAllByRole('term')
+      .map((term) => [term.textContent, term.nextElementSibling?.textContent]);
+    expect(terms).toEqual(
+      expect.arrayContaining([
+        ['Undo', 'Ctrl/⌘+Z'],
+        ['Redo', 'Ctrl/⌘+Shift+Z'],
+        ['Delete selection', 'Delete or Backspace'],
+      ]),
+    );
+    // The same keys as the toolbar's buttons announce: one list of commands.
+    expect(screen.getByRole('button', { name: 'Undo' })).toHaveAttribute(
+      'aria-keyshortcuts',
+      'Control+Z Meta+Z',
+    );
+  });
+
   it('autosaves edits with the revision, undoes them, and reports a conflict', async () => {
     const saves: { revision: number; graph: Graph }[] = [];
     let conflict = false;

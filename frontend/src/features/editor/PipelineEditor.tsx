@@ -155,6 +155,7 @@ function EditorWorkspace({
           readOnly={readOnly}
           onCopy={commands.copy.run}
           onUnapplied={unapplied.report}
+          shortcuts={Object.values(commands).filter((command) => command.keysLabel)}
         />
       )}
       <SaveVersionDialog

@@ -111,7 +111,7 @@ export function useEditorCommands({
         id: 'delete',
         label: 'Delete selection',
         keys: 'Delete Backspace',
-        keysLabel: 'Delete',
+        keysLabel: 'Delete or Backspace',
         scope: 'canvas',
         enabled: !readOnly && hasSelection,
         run: edits.removeSelection,

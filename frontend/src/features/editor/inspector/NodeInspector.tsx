@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { Fragment, useId, useState } from 'react';
 
 import { inputChoices, nodeName } from '../../../graph/connections';
 import type { NodeIssues } from '../../../graph/issues';
@@ -6,6 +6,7 @@ import { unknownColumnsReason } from '../../../graph/tableSchema';
 import type { BlockSpec, Catalogue, NodeContent } from '../../../graph/types';
 import { summary } from '../canvas/BlockPalette';
 import { ConfigForm } from './ConfigForm';
+import type { EditorCommand } from '../commands/commands';
 import { Icon } from '../commands/icons';
 import { useDatasetChoices } from './useDatasetChoices';
 import { useEditorStore } from '../store/useEditorStore';
@@ -209,6 +210,7 @@ export function NodeInspector({
   readOnly,
   onCopy,
   onUnapplied,
+  shortcuts,
 }: {
   slug: string;
   catalogue: Catalogue;
@@ -218,6 +220,8 @@ export function NodeInspector({
   onCopy: () => void;
   /** A setting of a node holds text that was not applied (its message), or no longer (null). */
   onUnapplied: (nodeId: string, field: string, message: string | null) => void;
+  /** The editor's commands that have a keyboard shortcut, listed when no block is selected. */
+  shortcuts: readonly EditorCommand[];
 }) {
   const selection = useEditorStore((state) => state.selection);
   const { nodes } = useGraphContent();
@@ -265,14 +269,12 @@ export function NodeInspector({
             <dd>drag from an output (right) to an input (left), or choose under Inputs</dd>
             <dt>Select several</dt>
             <dd>Shift + drag, or Ctrl/⌘ + click</dd>
-            <dt>Delete</dt>
-            <dd>Delete or Backspace</dd>
-            <dt>Undo / redo</dt>
-            <dd>Ctrl/⌘ + Z, Ctrl/⌘ + Shift + Z</dd>
-            <dt>Copy / paste</dt>
-            <dd>Ctrl/⌘ + C, Ctrl/⌘ + V</dd>
-            <dt>Save a version</dt>
-            <dd>Ctrl/⌘ + S</dd>
+            {shortcuts.map((command) => (
+              <Fragment key={command.id}>
+                <dt>{command.hint ?? command.label}</dt>
+                <dd>{command.keysLabel}</dd>
+              </Fragment>
+            ))}
           </dl>
         </div>
       )}
