@@ -1,11 +1,14 @@
-"""Events out of a run: the only place that persists logs and metrics and sends to groups.
+"""The one writer of a run's events: it numbers, saves, and only then broadcasts them.
 
-A step's logs and metrics are buffered and written in batches (a chatty block is not slowed by
-one INSERT per line), each with a run-wide sequence number allocated in the same transaction, so
-the stored order is the order events were produced and the numbers have no gaps. After they are
-saved, they are broadcast to the run's channel-layer group (and status changes to the
-workspace's group) for live viewers; a broadcast failure never fails a step. In a worker, the
-batches are saved by a helper process (backend.engine.events.writer) with the functions here.
+Every event of a run (log line, metric value, progress, step or run status) gets the run's next
+sequence number, allocated on the run row in the transaction that saves it, so the stored order
+is the order events happened and the numbers have no gaps. A step's logs, metrics and progress
+are buffered and written in batches (a chatty block is not slowed by one INSERT per line); a
+status change is saved (as a RunEvent) in the transaction that makes it. Once committed, events
+are broadcast to the run's channel-layer group (statuses to the workspace's group too) for live
+viewers; a broadcast failure never fails a step, since viewers read what they missed from the
+database. In a worker, batches are saved by a helper process (backend.engine.events.writer)
+with the functions here.
 """
 
 from __future__ import annotations

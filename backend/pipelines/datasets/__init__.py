@@ -1,0 +1,1 @@
+"""Datasets: uploaded CSV or Parquet files, their schema and preview."""
