@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from backend.pipelines.models import Run
+from backend.pipelines.models import PipelineVersion, Run
 from tests.conftest import Team
 from tests.engine.conftest import wait_for_run
 from tests.factories import PipelineFactory
@@ -64,6 +64,8 @@ def test_unknown_column_in_config_is_refused_before_running(team: Team) -> None:
     problem = next(e for e in response.json()["errors"] if e.get("column") == "nope")
     assert problem["node"] == "pick"
     assert not Run.objects.exists()
+    # The draft's snapshot is rolled back with the refused run: no version is left behind.
+    assert not PipelineVersion.objects.exists()
 
 
 def test_deleted_dataset_is_refused_before_running(team: Team) -> None:

@@ -98,21 +98,6 @@ def _number_and_save(run_id: int, events: list[dict[str, Any]]) -> int:
         return max(seq for (seq,) in cursor.fetchall())
 
 
-def _save_run_events(run_id: int, events: list[dict[str, Any]]) -> None:
-    now = timezone.now()
-    RunEvent.objects.bulk_create(
-        RunEvent(
-            run_id=run_id,
-            seq=event["seq"],
-            type=event["type"],
-            node=event.get("node") or "",
-            payload=_payload(event),
-            created_at=now,
-        )
-        for event in events
-    )
-
-
 @dataclass(frozen=True)
 class Batch:
     """Events of one step to save together, in the order they were queued."""
@@ -144,8 +129,7 @@ def _persist(batch: Batch) -> list[dict[str, Any]]:
     metrics: list[tuple[Any, ...]] = []
     run_id, step_id, node = batch.run_id, batch.step_id, batch.node_id
     with transaction.atomic():
-        count = len(batch.events) + (batch.progress is not None)
-        first = allocate_seq(run_id, count) if count else 0
+        first = allocate_seq(run_id, len(batch.events)) if batch.events else 0
         for seq, (kind, data) in enumerate(batch.events, start=first):
             if kind == "log":
                 logs.append((run_id, step_id, seq, data["level"], data["message"], data["at"]))
@@ -158,11 +142,9 @@ def _persist(batch: Batch) -> list[dict[str, Any]]:
         _copy_rows(MetricPoint, _METRIC_COLUMNS, metrics)
         if batch.progress is not None:
             StepRun.objects.filter(pk=step_id, status="running").update(progress=batch.progress)
-            progress = progress_event(
-                run_id=run_id, node=node, seq=first + count - 1, progress=batch.progress
-            )
-            _save_run_events(run_id, [progress])
-            events.append(progress)
+            # Numbered after the batch's lines (the same transaction holds the run row).
+            progress = progress_event(run_id=run_id, node=node, seq=0, progress=batch.progress)
+            events.append({**progress, "seq": _number_and_save(run_id, [progress])})
     return events
 
 
