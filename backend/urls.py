@@ -7,6 +7,8 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from backend.operations import urls as operations_urls
+
 
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Unknown API paths answer JSON, not the browser app."""
@@ -31,9 +33,11 @@ def frontend(request: HttpRequest, rest: str = "") -> HttpResponse:
 api_v1 = [
     path("", include("backend.workspaces.urls")),
     path("", include("backend.pipelines.urls")),
+    path("", include(operations_urls.api_urlpatterns)),
 ]
 
 urlpatterns = [
+    *operations_urls.root_urlpatterns,
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
