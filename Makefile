@@ -11,16 +11,17 @@ WITH_SERVICES := $(BIN)/python -m backend.devservices exec --
 WORKERS ?= 2
 PORT ?= 8000
 
-.PHONY: run test lint fmt schema schema-check bench install frontend chromium test-python test-frontend test-e2e clean
+.PHONY: run test lint fmt schema schema-check bench install lock audit frontend chromium test-python test-frontend test-e2e clean
 
 install: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): pyproject.toml
+# Python packages come from the hashed lock (requirements/dev.lock: runtime, embedded services,
+# dev tools), then torch from its one pin, then the project itself without resolving again.
+$(PY_STAMP): pyproject.toml requirements/dev.lock requirements/torch.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	# torch first, pinned exactly: a looser requirement downloads the multi-GB CUDA build.
-	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements/torch.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(NODE_STAMP): frontend/package.json frontend/package-lock.json
@@ -43,6 +44,7 @@ run: $(PY_STAMP) $(WEB_BUILD)
 	$(WITH_SERVICES) $(BIN)/python manage.py runstack --port $(PORT) --workers $(WORKERS)
 
 lint: $(PY_STAMP) $(NODE_STAMP)
+	$(BIN)/python requirements/check.py
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -64,11 +66,29 @@ test-e2e: $(PY_STAMP) $(WEB_BUILD) chromium
 	$(WITH_SERVICES) $(BIN)/pytest tests/e2e
 
 # Benchmarks: reported as ratios against a baseline measured in the same run. Never in `test`.
+# The `bench` extra (profilers, peers) is installed on demand, outside the locks.
 bench: $(PY_STAMP) $(NODE_STAMP) $(WEB_BUILD) chromium
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(WITH_SERVICES) $(BIN)/python -m bench.orchestration
+	$(WITH_SERVICES) $(BIN)/python -m bench.pipeline
 	$(WITH_SERVICES) $(BIN)/python -m bench.log_stream
 	$(WITH_SERVICES) $(BIN)/python -m bench.predict
 	$(WITH_SERVICES) $(BIN)/python -m bench.editor
+	$(WITH_SERVICES) $(BIN)/python -m bench.load
+	$(WITH_SERVICES) $(BIN)/python -m bench.big_table
+
+# Rewrite the hashed locks from pyproject.toml (keeping every pin that still fits; `make lock
+# LOCK_FLAGS=--upgrade` moves them all to the newest allowed). torch stays in requirements/torch.txt.
+LOCK_FLAGS ?=
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+	--no-emit-find-links --unsafe-package torch $(LOCK_FLAGS)
+lock: $(PY_STAMP)
+	$(PIP_COMPILE) --extra embedded --extra dev -o requirements/dev.lock pyproject.toml
+	$(PIP_COMPILE) --extra s3 -o requirements/docker.lock pyproject.toml
+
+# Known vulnerabilities in the locked packages, when an advisory database answers (CI runs it).
+audit: $(PY_STAMP) $(NODE_STAMP)
+	$(BIN)/python requirements/audit.py
 
 fmt: $(PY_STAMP)
 	$(BIN)/ruff check --fix .
