@@ -1,38 +1,33 @@
-"""Trivial blocks for the orchestration benchmark (loaded into workers via BLOCK_PLUGINS)."""
+"""Blocks for the orchestration benchmark (loaded into workers via BLOCK_PLUGINS).
+
+The peers' workload: each step sleeps 10 ms and hands ``x + 1`` on, the same work as the raw
+Celery task in bench/raw_celery.py, so that what differs is only the orchestration around it.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-import pandas as pd
-
-from backend.blocks.base import TABLE, Block, StepContext
+from backend.blocks.base import METRICS, Block, BlockConfig, StepContext
 from backend.blocks.registry import register_block
-from backend.blocks.values import Table
 
 
 @register_block
-class Seed(Block):
-    """A one-row table."""
+class Increment(Block):
+    """Sleep a while, then hand on the input's x plus one (0 with nothing wired in)."""
 
-    key = "ingest.bench_seed"
-    title = "Bench seed"
-    family = "ingest"
-    outputs = {"table": TABLE}
-
-    def run(self, ctx: StepContext, **inputs: Any) -> dict[str, Any]:
-        return {"table": Table(pd.DataFrame({"x": [1]}))}
-
-
-@register_block
-class Noop(Block):
-    """Pass the table through unchanged."""
-
-    key = "feature.bench_noop"
-    title = "Bench no-op"
+    key = "feature.bench_increment"
+    title = "Bench increment"
     family = "feature"
-    inputs = {"table": TABLE}
-    outputs = {"table": TABLE}
+    inputs = {"value": METRICS.optional()}
+    outputs = {"value": METRICS}
 
-    def run(self, ctx: StepContext, table: Table) -> dict[str, Any]:
-        return {"table": table}
+    class Config(BlockConfig):
+        sleep_ms: float = 10.0
+
+    def run(
+        self, ctx: StepContext, value: dict[str, Any] | None = None
+    ) -> dict[str, dict[str, int]]:
+        time.sleep(ctx.config.sleep_ms / 1000)
+        return {"value": {"x": 0 if value is None else int(value["x"]) + 1}}

@@ -44,7 +44,6 @@ django.setup()
 import websockets  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from backend.devservices import free_port  # noqa: E402
 from backend.pipelines.design.services import pipeline_create  # noqa: E402
@@ -52,6 +51,7 @@ from backend.pipelines.management.commands.runstack import asgi_server_command  
 from backend.pipelines.models import MetricPoint, Run  # noqa: E402
 from backend.pipelines.runs.services import run_start  # noqa: E402
 from backend.workspaces.services import workspace_create  # noqa: E402
+from backend.workspaces.tokens import token_create  # noqa: E402
 from bench.log_blocks import busy  # noqa: E402
 from bench.servers import wait_serving  # noqa: E402
 
@@ -289,7 +289,7 @@ def main() -> None:
     load = f"{os.getloadavg()[0]:.1f}"
     work = calibrate()
     user, _ = get_user_model().objects.get_or_create(username="bench")
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = token_create(user=user, name="log bench")[1]
     workspace = workspace_create(name=f"log bench {time.time():.0f}", owner=user)
     tmp = Path(tempfile.mkdtemp(prefix="log-bench-"))
     worker = [

@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+# Measure serving, not the per-key rate limit (the server process inherits this).
+os.environ.setdefault("PREDICT_THROTTLE_RATE", "")
 os.environ.setdefault("ARTIFACT_ROOT", tempfile.mkdtemp(prefix="bench-predict-"))
 
 import django

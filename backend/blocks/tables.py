@@ -72,7 +72,8 @@ def column_stats(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "distinct": int(series.nunique(dropna=True)),
         }
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-            described = series.describe()
+            # agg, not describe(): describe also sorts the column for percentiles never shown.
+            described = series.agg(["min", "max", "mean", "std"])
             for key in ("min", "max", "mean", "std"):
                 entry[key] = json_value(described.get(key))
         stats.append(entry)

@@ -7,7 +7,10 @@ torch falls back to the CPU. Settings come from Django's settings (CELERY_* name
 import os
 
 from celery import Celery
+from celery.signals import celeryd_init, worker_process_init
 from kombu import Exchange, Queue
+
+from backend.engine.warmup import on_worker_process_start, on_worker_start
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
@@ -20,5 +23,14 @@ app.conf.task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for n
 app.conf.task_default_queue = "cpu"
 # Steps are routed per message (the block's queue); everything else stays on cpu.
 app.conf.task_routes = {"backend.engine.tasks.*": {"queue": "cpu"}}
+# A step whose pool child dies is retried at once, not when its lease runs out (by name: no cycle).
+app.conf.task_annotations = {
+    "backend.engine.tasks.execute_step": {"Request": "backend.engine.lost_workers:StepRequest"}
+}
 app.conf.broker_connection_retry_on_startup = True
+# Workers register the inspect command the operations page and "why a step waits" ask for.
+app.conf.imports = ("backend.engine.workers",)
+# pandas, scikit-learn (torch for gpu) imported once in the parent, before the pool forks.
+celeryd_init.connect(on_worker_start, weak=False)
+worker_process_init.connect(on_worker_process_start, weak=False)
 app.autodiscover_tasks(["backend.engine"])

@@ -15,7 +15,7 @@ import traceback
 import warnings
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 from pydantic import ValidationError
 
 from backend.blocks import get_block
@@ -27,6 +27,7 @@ from backend.engine.leases import step_claim
 from backend.engine.outcomes import step_fail, step_mark_cancelled, step_succeed
 from backend.engine.runtime.capture import EventLogHandler
 from backend.engine.runtime.context import StepRuntime, detect_device, worker_name
+from backend.engine.runtime.logcontext import bind_step, unbind
 from backend.engine.runtime.supervisor import Supervisor
 from backend.engine.values_io import StoredValue, load_value, store_value
 from backend.errors import UserError
@@ -71,13 +72,18 @@ def _failure_message(exc: Exception) -> str:
     return text
 
 
-def execute_step(step_id: int, attempt: int) -> str:
-    """Run attempt `attempt` of step `step_id`; returns what happened (for the task's log)."""
+def execute_step(step_id: int, attempt: int, *, resume: bool = False) -> str:
+    """Run attempt `attempt` of step `step_id`; returns what happened (for the task's log).
+
+    A database error of the engine's own (not the block's) propagates, for the task to retry
+    with `resume` (see backend.engine.leases.step_claim).
+    """
     close_old_connections()
-    claimed = step_claim(step_id=step_id, attempt=attempt, worker=worker_name())
+    claimed = step_claim(step_id=step_id, attempt=attempt, worker=worker_name(), resume=resume)
     if claimed is None:
         return "stale"
     run, step = claimed
+    log_ids = bind_step(run_id=run.pk, step_id=step.pk, node_id=step.node_id)
     events = StepEventBuffer(run_id=run.pk, step_id=step.pk, node_id=step.node_id)
     runtime = StepRuntime(config=None, run=run, step=step, events=events, store=default_store())
     supervisor = Supervisor(runtime)
@@ -97,14 +103,18 @@ def execute_step(step_id: int, attempt: int) -> str:
         return _stopped(runtime)
     except UserError as exc:  # the user's to fix: retrying cannot help
         return _fail(runtime, exc, retryable=False)
+    except (OperationalError, InterfaceError):
+        raise  # the database is unreachable: the task retries this attempt (see above)
     except Exception as exc:
         return _fail(runtime, exc, retryable=isinstance(exc, retry_on))
     finally:
         root.removeHandler(handler)
         root.setLevel(previous_level)
         supervisor.done.set()
+        events.wake()  # the supervisor may be waiting for events: let it see `done` now
         supervisor.join(timeout=10)
         events.flush()
+        unbind(log_ids)
 
 
 def _run_block(runtime: StepRuntime, block_cls: type[Block]) -> str:
@@ -133,8 +143,14 @@ def _run_block(runtime: StepRuntime, block_cls: type[Block]) -> str:
 
 
 def _finish(runtime: StepRuntime, stored: dict[str, StoredValue]) -> str:
-    runtime.events.flush()
-    if step_succeed(step_id=runtime.step.pk, attempt=runtime.step.attempt, outputs=stored):
+    # The last lines are saved in the outcome's transaction: one commit, no writer round trip.
+    step = runtime.step
+    if step_succeed(
+        step_id=step.pk,
+        attempt=step.attempt,
+        outputs=stored,
+        before=runtime.events.flush_in_transaction,
+    ):
         return "succeeded"
     return "lease lost"
 

@@ -47,13 +47,21 @@ def lease_deadline() -> Any:
 
 
 @transaction.atomic
-def step_claim(*, step_id: int, attempt: int, worker: str) -> tuple[Run, StepRun] | None:
-    """Take the lease for `attempt` of a queued step; None when the message is stale."""
+def step_claim(
+    *, step_id: int, attempt: int, worker: str, resume: bool = False
+) -> tuple[Run, StepRun] | None:
+    """Take the lease for `attempt` of a queued step; None when the message is stale.
+
+    `resume`: the caller retries a task of this attempt that failed on a database or broker
+    error and has ended, so a step still running under this attempt's lease is taken back
+    (nothing was recorded: results are written in one transaction under the lease).
+    """
     locked = locked_step(step_id)
     if locked is None:
         return None
     run, step = locked
-    if step.status != StepStatus.QUEUED or step.attempt != attempt:
+    resumable = resume and step.status == StepStatus.RUNNING
+    if (step.status != StepStatus.QUEUED and not resumable) or step.attempt != attempt:
         return None  # a duplicate or outdated message: the database says what to do
     now = timezone.now()
     events = []

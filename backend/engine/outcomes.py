@@ -44,7 +44,7 @@ def step_succeed(
     record_outputs(run, step, outputs)
     step.status, step.progress, step.finished_at = StepStatus.SUCCEEDED, 1.0, timezone.now()
     step.save(update_fields=["status", "progress", "finished_at"])
-    advance(run, events=[step_status_event(step)])
+    advance(run, events=[step_status_event(step)], changed=[step.node_id])
     return True
 
 
@@ -80,7 +80,7 @@ def fail_or_retry(run: Run, step: StepRun, message: str, traceback: str, retryab
     else:
         step.status, step.finished_at = StepStatus.FAILED, now
         step.save()
-    advance(run, events=[step_status_event(step)])
+    advance(run, events=[step_status_event(step)], changed=[step.node_id])
     return step.status
 
 
@@ -97,5 +97,5 @@ def step_mark_cancelled(*, step_id: int, attempt: int) -> bool:
         None,
     )
     step.save(update_fields=["status", "finished_at", "lease_expires_at"])
-    advance(run, events=[step_status_event(step)])
+    advance(run, events=[step_status_event(step)], changed=[step.node_id])
     return True

@@ -13,6 +13,7 @@ outcomes) take a step from there.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -48,7 +49,9 @@ def send_step(step: StepRun) -> None:
     def send() -> None:
         app.send_task("backend.engine.tasks.execute_step", args=(step_id, attempt), queue=queue)
 
-    transaction.on_commit(send)
+    # robust: one failed publish must not skip the other successors' sends (the reaper
+    # re-sends a lost one), nor turn the step that just succeeded into a failure.
+    transaction.on_commit(send, robust=True)
 
 
 def inputs_of(graph: Graph, step: StepRun, by_node: dict[str, StepRun]) -> dict[str, Artifact]:
@@ -66,45 +69,79 @@ def inputs_of(graph: Graph, step: StepRun, by_node: dict[str, StepRun]) -> dict[
 
 
 def advance(
-    run: Run, graph: Graph | None = None, events: list[dict[str, Any]] | None = None
+    run: Run,
+    graph: Graph | None = None,
+    events: list[dict[str, Any]] | None = None,
+    *,
+    changed: Iterable[str] | None = None,
 ) -> None:
     """Move pending steps on (skip, cache or queue them) and finish the run when all are done.
 
     The caller holds the run's row lock. `events` are the status events of the caller's own
-    change, recorded first, with the ones this makes, in one statement.
+    change, recorded first, with the ones this makes, in one statement. `changed` names the
+    nodes whose status the caller just changed: only their successors can have become ready,
+    so only those (and their inputs' steps) are read, which keeps a finishing step's cost flat
+    however wide the run is. Without it every step is looked at (a run's start).
     """
     graph = graph or version_graph(run.version_id, run.version.graph)
     now = timezone.now()
     events = list(events or [])
-    changed = True
-    while changed:  # a cached or skipped step may make its successors ready: go round again
-        changed = False
-        # No step row locks: every status change happens under the run's lock.
-        steps = list(run.steps.prefetch_related("outputs").order_by("id"))
-        by_node = {s.node_id: s for s in steps}
-        parents: dict[str, list[str]] = {}
-        for edge in graph.edges:
-            parents.setdefault(edge.target, []).append(edge.source)
-        for step in steps:
-            if step.status != StepStatus.PENDING:
-                continue
-            ups = [by_node[p] for p in parents.get(step.node_id, [])]
-            bad = next((u for u in ups if u.status in FAILED_UPSTREAM), None)
-            if run.cancel_requested:
-                step.status, step.finished_at = StepStatus.CANCELLED, now
-                step.save(update_fields=["status", "finished_at"])
-            elif bad is not None:
-                step.status, step.finished_at = StepStatus.SKIPPED, now
-                step.error_message = f"skipped: upstream step '{bad.node_id}' {bad.status}"
-                step.save(update_fields=["status", "finished_at", "error_message"])
-            elif all(u.status in DONE_OK for u in ups):
-                _dispatch(run, graph, step, by_node, now, events)
-            else:
-                continue
-            events.append(step_status_event(step))
-            changed = True
-    finish_if_done(run, events, [(s.node_id, s.status, s.error_message) for s in steps])
+    scope = None if changed is None else set(changed)
+    queued = False
+    # A cached or skipped step may make its successors ready: go round again from those.
+    while scope is None or scope:
+        steps = _steps_to_look_at(run, graph, scope)
+        scope = _advance_pass(run, graph, steps, now, events)
+        queued = queued or any(s.status == StepStatus.QUEUED for s in steps)
+    if not queued:  # a run with a step just queued is not done: no need to look
+        finish_if_done(run, events)
     record_events(run, events)
+
+
+def _steps_to_look_at(run: Run, graph: Graph, scope: set[str] | None) -> list[StepRun]:
+    """The run's steps that may move, with the steps they read from (all when `scope` is
+    None, else the successors of the nodes in `scope`), with their outputs. No step row locks:
+    every status change happens under the run's lock."""
+    steps = run.steps.prefetch_related("outputs").order_by("id")
+    if scope is None:
+        return list(steps)
+    targets = {e.target for e in graph.edges if e.source in scope}
+    if not targets:
+        return []
+    sources = {e.source for e in graph.edges if e.target in targets}
+    return list(steps.filter(node_id__in=targets | sources))
+
+
+def _advance_pass(
+    run: Run, graph: Graph, steps: list[StepRun], now: Any, events: list[dict[str, Any]]
+) -> set[str]:
+    """Skip, cache or queue the ready ones of `steps`; returns the nodes that finished without
+    running (cached, skipped, cancelled), whose successors may have become ready."""
+    by_node = {s.node_id: s for s in steps}
+    parents: dict[str, list[str]] = {}
+    for edge in graph.edges:
+        parents.setdefault(edge.target, []).append(edge.source)
+    finished: set[str] = set()
+    for step in steps:  # in creation order, which is topological
+        if step.status != StepStatus.PENDING:
+            continue
+        ups = [by_node[p] for p in parents.get(step.node_id, [])]
+        bad = next((u for u in ups if u.status in FAILED_UPSTREAM), None)
+        if run.cancel_requested:
+            step.status, step.finished_at = StepStatus.CANCELLED, now
+            step.save(update_fields=["status", "finished_at"])
+        elif bad is not None:
+            step.status, step.finished_at = StepStatus.SKIPPED, now
+            step.error_message = f"skipped: upstream step '{bad.node_id}' {bad.status}"
+            step.save(update_fields=["status", "finished_at", "error_message"])
+        elif all(u.status in DONE_OK for u in ups):
+            _dispatch(run, graph, step, by_node, now, events)
+        else:
+            continue
+        events.append(step_status_event(step))
+        if step.status != StepStatus.QUEUED:
+            finished.add(step.node_id)
+    return finished
 
 
 def _dispatch(
@@ -135,9 +172,14 @@ def finish_if_done(
     statuses: list[tuple[str, str, str]] | None = None,
 ) -> None:
     """Give the run its final status once every step has finished; the caller holds its lock."""
+    if run.is_finished:
+        return
     if statuses is None:
+        # One indexed look first: most calls come while other steps are still going.
+        if run.steps.exclude(status__in=STEP_FINISHED).exists():
+            return
         statuses = list(run.steps.values_list("node_id", "status", "error_message"))
-    if run.is_finished or any(s not in STEP_FINISHED for _, s, _ in statuses):
+    if any(s not in STEP_FINISHED for _, s, _ in statuses):
         return
     failed = [(n, e) for n, s, e in statuses if s == StepStatus.FAILED]
     if run.cancel_requested:

@@ -3,13 +3,17 @@ a model version's stage changes through the registry service, so it is recorded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
+from backend.engine.workers import worker_snapshot
 from backend.pipelines.models import (
     RUN_FINISHED,
     ApiKey,
@@ -28,6 +32,7 @@ from backend.pipelines.models import (
 )
 from backend.pipelines.registry.keys import api_key_revoke
 from backend.pipelines.registry.services import model_version_set_stage
+from backend.pipelines.runs.waiting import queue_summaries
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -311,3 +316,58 @@ class PredictionLogAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["ok", "status", "model_version__workspace"]
     search_fields = ["model_version__name", "error"]
+
+
+def operations_admin_view(request: HttpRequest) -> TemplateResponse:
+    """Online workers with their queues, current steps and GPUs, and the queues' depths.
+
+    Staff see every step (the admin already shows every run), linked to its run's admin page.
+    """
+    snapshot = worker_snapshot()
+    steps = {
+        s.pk: s
+        for s in StepRun.objects.filter(
+            pk__in=[i for w in snapshot.workers for i in w.active_step_ids]
+        ).select_related("run__workspace")
+    }
+    workers = [
+        {
+            "name": w.name,
+            "queues": w.queues,
+            "concurrency": w.concurrency,
+            "idle": w.idle,
+            "task_count": w.task_count,
+            "devices": w.devices or (),
+            "steps": [
+                {"run_id": s.run_id, "node_id": s.node_id, "workspace": s.run.workspace.slug}
+                for s in (steps.get(i) for i in w.active_step_ids)
+                if s is not None
+            ],
+        }
+        for w in snapshot.workers
+    ]
+    queues = [vars(q) for q in queue_summaries(snapshot)]
+    context = {
+        **admin.site.each_context(request),
+        "title": "Workers and queues",
+        "broker_error": snapshot.error,
+        "timeout": f"{snapshot.timeout:g}",
+        "workers": workers,
+        "queues": queues,
+    }
+    return TemplateResponse(request, "admin/operations.html", context)
+
+
+def _admin_urls_with_operations(get_urls: Callable[[], list[URLPattern]]) -> Callable[[], list]:
+    """The admin site's URLs with the workers-and-queues page (staff only) in front."""
+
+    def urls() -> list:
+        page = admin.site.admin_view(operations_admin_view)
+        return [path("operations/", page, name="operations"), *get_urls()]
+
+    return urls
+
+
+admin.site.get_urls = _admin_urls_with_operations(admin.site.get_urls)  # type: ignore[method-assign]
+# The index links to the page (the template adds one row above the apps).
+admin.site.index_template = "admin/tributary_index.html"

@@ -29,6 +29,9 @@ def step() -> StepRun:
 @pytest.fixture
 def writer() -> Iterator[EventWriter]:
     writer = EventWriter()
+    # Until the helper says it is set up, batches are saved in this process: wait, so that the
+    # tests exercise the helper.
+    assert writer.wait_ready(60)
     yield writer
     writer.close()
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from backend.engine.events.payloads import LEVELS
-from backend.engine.events.store import Batch, save_batch
+from backend.engine.events.store import Batch, save_batch, save_batch_in_transaction
 
 
 class BatchSink(Protocol):
@@ -96,6 +96,26 @@ class StepEventBuffer:
             if self.writer is not None and wait:
                 self.writer.sync()
             return written
+
+    def flush_in_transaction(self) -> int:
+        """Persist what is queued as part of the caller's transaction; returns events written.
+
+        What was handed to the writer is saved first (so the numbers keep the order), then the
+        rest here, with the caller's own change (a step's last lines with its outcome, in one
+        commit instead of a round trip to the writer and a transaction of their own).
+        """
+        with self._flushing:
+            if self.writer is not None:
+                self.writer.sync()
+            written = 0
+            while (batch := self._take()) is not None:
+                save_batch_in_transaction(batch)
+                written += len(batch.events)
+            return written
+
+    def wake(self) -> None:
+        """Wake whoever is in `wait` (the supervisor, when the step is done)."""
+        self._ready.set()
 
     def _take(self) -> Batch | None:
         with self._lock:

@@ -114,6 +114,14 @@ def save_batch(batch: Batch) -> None:
     broadcast([run_group(batch.run_id)], _persist(batch))
 
 
+def save_batch_in_transaction(batch: Batch) -> None:
+    """Save a batch as part of the caller's transaction (a step's last lines, with its
+    outcome), and broadcast it once that commits."""
+    events = _persist(batch)
+    groups = [run_group(batch.run_id)]
+    transaction.on_commit(lambda: broadcast(groups, events))
+
+
 def batch_saved(batch: Batch) -> bool:
     """Whether the batch's first event is in the database (each event's `at` is unique)."""
     if not batch.events:
@@ -128,7 +136,8 @@ def _persist(batch: Batch) -> list[dict[str, Any]]:
     logs: list[tuple[Any, ...]] = []
     metrics: list[tuple[Any, ...]] = []
     run_id, step_id, node = batch.run_id, batch.step_id, batch.node_id
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: it is all or nothing with the caller's work.
+    with transaction.atomic(savepoint=False):
         first = allocate_seq(run_id, len(batch.events)) if batch.events else 0
         for seq, (kind, data) in enumerate(batch.events, start=first):
             if kind == "log":

@@ -9,8 +9,10 @@ broadcast); the worker only pickles and writes. `EventWriter.sync` waits until e
 handed over is saved: the executor calls it before it records a step's status.
 
 The helper uses the worker's own database settings (sent at start), so it writes where the
-worker would. If it cannot start or dies, the worker saves in-process from then on, and saves
-again the batches the helper had not confirmed, unless they are already in the database.
+worker would. Until it says it is set up, batches are saved in-process (a worker's first step
+does not wait for it to boot). If it cannot start or dies, the worker saves in-process from
+then on, and saves again the batches the helper had not confirmed, unless they are already in
+the database.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -79,6 +82,7 @@ class EventWriter:
         self._confirmations: BinaryIO | None = None
         self._unconfirmed: list[Batch] = []
         self._failed = False
+        self._ready = False  # the helper said it is set up; until then, batches are saved here
 
     def submit(self, batch: Batch) -> None:
         """Hand a batch over; returns without waiting for it to be saved."""
@@ -87,6 +91,23 @@ class EventWriter:
                 self._save_here([batch])
             elif len(self._unconfirmed) >= self.confirm_every:
                 self._confirm()
+
+    def start(self) -> None:
+        """Start the helper now (a worker process at its start), not on the first batch, so
+        that the first step after a worker starts does not wait for it to boot."""
+        with self._lock:
+            self._started()
+
+    def wait_ready(self, timeout: float = 60) -> bool:
+        """Start the helper and wait until it is set up (tests that need it to take batches);
+        False when it did not say so within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._started() is not None and not self._is_ready():
+                if time.monotonic() > deadline:
+                    return False
+                select.select([self._confirmations], [], [], 0.05)
+            return self._ready
 
     def sync(self) -> None:
         """Return once every batch handed over so far is saved."""
@@ -109,7 +130,7 @@ class EventWriter:
 
     def _hand_over(self, batch: Batch) -> bool:
         process = self._started()
-        if process is None:
+        if process is None or not self._is_ready():
             return False
         self._unconfirmed.append(batch)
         try:
@@ -132,12 +153,30 @@ class EventWriter:
             logger.warning("the event writer could not save %d batches", len(reply))
             self._save_here(reply)
 
+    def _is_ready(self) -> bool:
+        """Whether the helper has set up; looks without waiting, so that a worker's first
+        steps save their events here while the helper still boots (seconds when busy)."""
+        if self._ready:
+            return True
+        try:
+            if not select.select([self._confirmations], [], [], 0)[0]:
+                return False
+            message = _read(self._confirmations)  # type: ignore[arg-type]
+        except (OSError, ValueError):
+            message = None
+        if message != "ready":
+            self._give_up("the event writer did not start")
+            return False
+        self._ready = True
+        return True
+
     def _started(self) -> subprocess.Popen[bytes] | None:
         if self._failed:
             return None
         if self._process is not None and self._pid == os.getpid():
             return self._process
         self._pid, self._unconfirmed = os.getpid(), []  # a forked child starts its own
+        self._ready = False
         try:
             self._process, self._confirmations = _spawn()
         except OSError:
@@ -215,21 +254,40 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = config["settings_module"]
     from django.conf import settings
 
-    settings.DATABASES = {"default": config["database"]}
+    settings.DATABASES = {"default": _writer_database(config["database"])}
     settings.CHANNEL_LAYERS = config["channel_layers"]
     import django
 
     django.setup()
+    _write(confirmations, "ready")
     serve(requests, confirmations)
+
+
+def _writer_database(database: dict[str, Any]) -> dict[str, Any]:
+    """The worker's database settings for this process: the same server, and a pool of its
+    own that one thread can use at most one connection of (a second while one is replaced)."""
+    options = dict(database.get("OPTIONS") or {})
+    if isinstance(options.get("pool"), dict):
+        options["pool"] = {**options["pool"], "min_size": 0, "max_size": 2}
+    return {**database, "OPTIONS": options}
+
+
+def _release_connection() -> None:
+    """Hand the connection back and close the pool, so that a quiet writer holds none."""
+    from django.db import connection
+
+    connection.close()
+    if getattr(connection, "pool", None) is not None:
+        connection.close_pool()
 
 
 def serve(requests: BinaryIO, confirmations: BinaryIO, idle: float = 1.0) -> None:
     """Save each batch in order; answer a sync with the batches that could not be saved.
 
-    The database connection is closed whenever nothing comes for `idle` seconds, so that a
-    quiet writer holds none.
+    The database connection (and its pool) is closed whenever nothing comes for `idle`
+    seconds, so that a quiet writer holds none.
     """
-    from django.db import close_old_connections, connection
+    from django.db import close_old_connections
 
     from backend.engine.events.broadcast import flush_broadcasts
     from backend.engine.events.store import save_batch
@@ -237,7 +295,7 @@ def serve(requests: BinaryIO, confirmations: BinaryIO, idle: float = 1.0) -> Non
     failed: list[Batch] = []
     while True:
         if not select.select([requests], [], [], idle)[0]:
-            connection.close()
+            _release_connection()
         message = _read(requests)
         if message is None:
             break

@@ -50,9 +50,9 @@ def set_model_registrar(registrar: ModelRegistrar) -> None:
     _registrar = registrar
 
 
-def worker_name() -> str:
-    """How this process is named in a step's record."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+def worker_name(pid: int | None = None) -> str:
+    """How this process (or process `pid` of this host) is named in a step's record."""
+    return f"{socket.gethostname()}:{os.getpid() if pid is None else pid}"
 
 
 def detect_device() -> str:

@@ -3,6 +3,7 @@ import { Link, Outlet } from 'react-router-dom';
 
 import { useMe } from '../api/auth';
 import { SignOutButton } from '../features/auth/SignOutButton';
+import { OperationsLink } from '../features/operations/OperationsLink';
 import { WorkspaceNav } from '../features/workspaces/WorkspaceNav';
 import { WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher';
 import { Loading } from '../ui/Loading';
@@ -26,10 +27,11 @@ export function AppLayout() {
         </Link>
         <WorkspaceSwitcher />
         <div className="app-header__spacer" />
+        <OperationsLink />
         {user && (
-          <span className="app-header__user" title="Signed in">
+          <Link to="/account/tokens" className="app-header__user" title="Your API tokens">
             {user.username}
-          </span>
+          </Link>
         )}
         <SignOutButton />
       </header>

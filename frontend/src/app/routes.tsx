@@ -55,6 +55,14 @@ const loadApiKeysPage = lazyPage(
   () => import('../features/apiKeys/ApiKeysPage'),
   (m) => m.ApiKeysPage,
 );
+const loadTokensPage = lazyPage(
+  () => import('../features/tokens/TokensPage'),
+  (m) => m.TokensPage,
+);
+const loadOperationsPage = lazyPage(
+  () => import('../features/operations/OperationsPage'),
+  (m) => m.OperationsPage,
+);
 
 export const routes: RouteObject[] = [
   {
@@ -83,6 +91,8 @@ export const routes: RouteObject[] = [
       { path: 'w/:slug/models', lazy: loadModelsPage },
       { path: 'w/:slug/models/:name', lazy: loadModelPage },
       { path: 'w/:slug/api-keys', lazy: loadApiKeysPage },
+      { path: 'account/tokens', lazy: loadTokensPage },
+      { path: 'operations', lazy: loadOperationsPage },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -25,6 +25,8 @@ import { StepDetails } from './StepDetails';
 import { Timeline } from './Timeline';
 import { useClock } from './useClock';
 import { useRunEvents, type Connection } from './useRunEvents';
+import { useStepWaits } from './useStepWaits';
+import { WaitingSteps } from './WaitingSteps';
 
 const EMPTY_GRAPH: Graph = { nodes: [], edges: [] };
 const LOGS_ID = 'run-logs';
@@ -67,6 +69,11 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
   const [rerunFrom, setRerunFrom] = useState<string | null>(null);
   const active = run !== null && isRunActive(run.status);
   const now = useClock(active);
+  const waits = useStepWaits(
+    slug,
+    runId,
+    active && (run?.steps ?? []).some((step) => step.status === 'queued'),
+  );
 
   const graph = version.data?.graph ?? EMPTY_GRAPH;
   const titles = useMemo(() => blockTitles.data ?? new Map<string, string>(), [blockTitles.data]);
@@ -195,6 +202,8 @@ function RunView({ slug, runId }: { slug: string; runId: number }) {
           <p className="step-error__message">{run.error}</p>
         </div>
       )}
+
+      <WaitingSteps waits={waits.byNode} labels={labels} error={waits.error} />
 
       <Section
         title="Graph"
