@@ -10,16 +10,22 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from backend.api.ws_auth import TokenAuthMiddleware  # noqa: E402
+from backend.api.request_guard import RequestGuard  # noqa: E402
+from backend.api.ws_auth import TokenAuthMiddleware, TrustedOriginValidator  # noqa: E402
+from backend.engine.warmup import warm_serving  # noqa: E402
 from backend.pipelines.runs.routing import websocket_urlpatterns  # noqa: E402
+
+# The first predict should not pay for importing scikit-learn and the model formats.
+warm_serving()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
-        # A foreign Origin is refused first; then the session cookie, or an API token, says who.
-        "websocket": AllowedHostsOriginValidator(
+        # Authentication and body limits are decided from the headers, before Django reads a body.
+        "http": RequestGuard(django_asgi_app),
+        # A foreign Origin (CSRF's rule: scheme, host and port) is refused first; then the
+        # session cookie, or an API token, says who.
+        "websocket": TrustedOriginValidator(
             AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
         ),
     }

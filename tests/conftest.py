@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
+import redis
+from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from backend.workspaces.models import Role, Workspace
+from backend.workspaces.tokens import token_create
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 
@@ -36,12 +38,30 @@ def artifact_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def throttle_counters_cleared() -> None:
+    """Every test starts with no failed sign-ins or predict calls counted (the counters live
+    in the shared Redis cache; a flush would take Celery's and Channels' keys with them)."""
+    prefix = django_settings.CACHES["default"].get("KEY_PREFIX", "")
+    client = redis.Redis.from_url(django_settings.CACHES["default"]["LOCATION"])
+    try:
+        stale = list(client.scan_iter(match=f"{prefix}:*throttle_*", count=1000))
+        if stale:
+            client.delete(*stale)
+    finally:
+        client.close()
+
+
+def api_token(user: object) -> str:
+    """The key of a new API token of `user`."""
+    return token_create(user=user, name="test")[1]  # type: ignore[arg-type]
+
+
 def token_client(user: object | None) -> APIClient:
-    """An API client that authenticates with `user`'s token (anonymous when None)."""
+    """An API client that authenticates with a token of `user` (anonymous when None)."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -8,14 +8,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from backend.errors import UserError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx answer: a message that says how to fix it, a code, the place at
+    fault, per-field problems (validation) and per-node problems (graphs)."""
+
+    message = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(required=False)
+    node = serializers.CharField(required=False)
+    port = serializers.CharField(required=False)
+    column = serializers.CharField(required=False)
+    line = serializers.IntegerField(required=False)
+    row = serializers.IntegerField(required=False)
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+    errors = serializers.ListField(child=serializers.DictField(), required=False)
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -58,6 +77,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, ObjectDoesNotExist):
+        # A row that was there when the view looked it up, deleted by a concurrent request.
+        exc = exceptions.NotFound("it no longer exists: it was deleted while this request ran")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,3 +42,37 @@ def int_param(request: Request, name: str, default: int, *, low: int, high: int)
     if not low <= value <= high:
         raise UserError(f"{name} must be between {low} and {high}", field=name)
     return value
+
+
+@dataclass(frozen=True)
+class IntQuery:
+    """An integer query parameter: read with its bounds enforced, and documented with the same
+    bounds, so the schema and the code cannot disagree."""
+
+    name: str
+    default: int
+    low: int
+    high: int
+    description: str = ""
+
+    def read(self, request: Request) -> int:
+        """The value sent, or the default; a 400 naming the parameter when out of bounds."""
+        return int_param(request, self.name, self.default, low=self.low, high=self.high)
+
+    @property
+    def parameter(self) -> OpenApiParameter:
+        """The parameter as the OpenAPI schema describes it."""
+        return OpenApiParameter(
+            self.name,
+            {"type": "integer", "minimum": self.low, "maximum": self.high},
+            required=False,
+            description=self.description or f"default {self.default}",
+        )
+
+
+#: How many rows a table preview shows.
+PREVIEW_LIMIT = IntQuery(
+    "limit", PREVIEW_DEFAULT, 1, PREVIEW_MAX, f"rows to show (default {PREVIEW_DEFAULT})"
+)
+#: The sequence number after which to list a run's events (0: from the start).
+AFTER_SEQ = IntQuery("after", 0, 0, 2**62, "only what comes after this sequence number")

@@ -145,6 +145,17 @@ class SyntheticIngest(Block):
         noise: float = Field(0.1, ge=0.0, le=100.0, description="Label noise.")
         seed: int = Field(0, ge=0, description="Random seed.")
 
+    #: The config field that graph validation names when the table is over the step budget.
+    size_field = "rows"
+
+    @staticmethod
+    def planned_bytes(config: Config) -> int:
+        """Memory the generated table takes: rows x (features + target) 8-byte cells.
+
+        Graph validation compares it with the per-step budget before anything runs.
+        """
+        return config.rows * (config.features + 1) * 8
+
     @staticmethod
     def _informative(config: Config) -> int:
         wanted = config.informative or max(1, config.features // 2)

@@ -1,8 +1,14 @@
-"""Admin for workspaces and memberships."""
+"""Admin for workspaces, memberships and API tokens; its login throttled like the API's."""
 
 from django.contrib import admin
 
-from backend.workspaces.models import Membership, Workspace
+from backend.api.throttling import throttle_sign_ins
+from backend.workspaces.models import AuthToken, Membership, Workspace
+
+# The admin's password form is counted with the same failed sign-ins as POST auth/token/ and
+# auth/login/, so that it is no side door for guessing. AdminSite.get_urls routes `self.login`,
+# and this module is imported (admin autodiscovery) before the URLs are built.
+admin.site.login = throttle_sign_ins(admin.site.login)  # type: ignore[method-assign]
 
 
 class MembershipInline(admin.TabularInline):
@@ -36,3 +42,35 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "workspace"]
     search_fields = ["user__username", "workspace__name", "workspace__slug"]
     autocomplete_fields = ["user", "workspace"]
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(admin.ModelAdmin):
+    """Users' API tokens: who has which, until when; never their keys (only hashes are kept)."""
+
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__username", "name", "prefix"]
+    readonly_fields = ["user", "prefix", "key_hash", "created_at", "last_used_at"]
+    fields = [
+        "user",
+        "name",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+
+    def has_add_permission(self, request: object) -> bool:
+        # A key is made by the user who will hold it (POST auth/tokens/), and shown to them once.
+        return False

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.serializers import RequestSerializer, SlugTextField, TextField, WholeNumberField
+from backend.api.throttling import SignInAttempt
 from backend.errors import NotFoundError, UserError
-from backend.workspaces import selectors, services
-from backend.workspaces.models import Membership, Role, Workspace
+from backend.workspaces import selectors, services, tokens
+from backend.workspaces.models import AuthToken, Membership, Role, Workspace
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -33,13 +36,74 @@ class UserSerializer(serializers.ModelSerializer):
 class CredentialsSerializer(serializers.Serializer):
     """Username and password."""
 
-    username = serializers.CharField()
-    password = serializers.CharField(write_only=True, trim_whitespace=False)
+    username = TextField()
+    password = TextField(write_only=True, trim_whitespace=False)
 
 
-def _authenticate(request: Request) -> Any:
-    data = CredentialsSerializer(data=request.data)
+class TokenRequestSerializer(CredentialsSerializer):
+    """Username and password, and optionally what to call the token."""
+
+    name = TextField(
+        max_length=100, required=False, help_text="a label for the token; default: the date"
+    )
+
+
+class AuthTokenSerializer(serializers.ModelSerializer):
+    """One of the caller's API tokens (never its key)."""
+
+    current = serializers.SerializerMethodField(
+        help_text="whether this is the token the request was made with"
+    )
+
+    class Meta:
+        model = AuthToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token: AuthToken) -> bool:
+        request = self.context.get("request")
+        used = getattr(request, "auth", None) if request is not None else None
+        return isinstance(used, AuthToken) and used.pk == token.pk
+
+
+class AuthTokenCreatedSerializer(AuthTokenSerializer):
+    """A token just made, with its key: shown this once, never again."""
+
+    token = serializers.CharField(
+        source="key", read_only=True, help_text="send as 'Authorization: Token <token>'"
+    )
+
+    class Meta(AuthTokenSerializer.Meta):
+        fields = [*AuthTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+class AuthTokenCreateSerializer(serializers.Serializer):
+    """A new token's label and, optionally, a shorter life than the configured one."""
+
+    name = TextField(max_length=100)
+    expires_in_hours = WholeNumberField(
+        min_value=1,
+        max_value=24 * 366 * 10,
+        required=False,
+        help_text="hours until it expires; default and most: TOKEN_TTL_HOURS",
+    )
+
+
+def _created(token: AuthToken, key: str) -> Any:
+    token.key = key  # type: ignore[attr-defined]
+    return AuthTokenCreatedSerializer(token).data
+
+
+def _authenticate(
+    request: Request, shape: type[CredentialsSerializer] = CredentialsSerializer
+) -> tuple[Any, dict[str, Any]]:
+    """The user the request's credentials (validated as `shape`) sign in, and those data;
+    failures are counted, and refused with 429 once too many (backend/api/throttling.py)."""
+    data = shape(data=request.data)
     data.is_valid(raise_exception=True)
+    attempt = SignInAttempt(request, data.validated_data["username"])
+    attempt.check()
     user = authenticate(
         request._request,
         username=data.validated_data["username"],
@@ -47,7 +111,15 @@ def _authenticate(request: Request) -> Any:
     )
     if user is None or not user.is_active:
         raise UserError("wrong username or password", field="password", code="invalid_credentials")
-    return user
+    attempt.succeeded()
+    return user, data.validated_data
+
+
+THROTTLED = OpenApiResponse(
+    description="too many failed sign-ins from this address or for this username; "
+    "Retry-After says how many seconds to wait"
+)
+WRONG_CREDENTIALS = OpenApiResponse(description="wrong username or password, or a field missing")
 
 
 class CredentialsView(APIView):
@@ -58,36 +130,77 @@ class CredentialsView(APIView):
 
 
 class TokenView(CredentialsView):
-    """POST username and password, get the API token for ``Authorization: Token <key>``."""
+    """POST username and password, get a new API token for ``Authorization: Token <key>``.
+
+    Each call makes another token, which expires after ``TOKEN_TTL_HOURS``; list and revoke
+    them at auth/tokens/. Failed attempts are throttled per address and per username (429).
+    """
 
     @extend_schema(
-        request=CredentialsSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        request=TokenRequestSerializer,
+        responses={200: AuthTokenCreatedSerializer, 400: WRONG_CREDENTIALS, 429: THROTTLED},
     )
     def post(self, request: Request) -> Response:
-        user = _authenticate(request)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        user, data = _authenticate(request, TokenRequestSerializer)
+        name = data.get("name") or f"signed in {timezone.now():%Y-%m-%d %H:%M} UTC"
+        token, key = tokens.token_create(user=user, name=name)
+        return Response(_created(token, key))
 
 
 class LoginView(CredentialsView):
-    """Sign in with a session cookie (the browser app); CSRF-protected."""
+    """Sign in with a session cookie (the browser app); CSRF-protected, throttled like tokens."""
 
-    @extend_schema(request=CredentialsSerializer, responses=UserSerializer)
+    @extend_schema(
+        request=CredentialsSerializer,
+        responses={200: UserSerializer, 400: WRONG_CREDENTIALS, 403: None, 429: THROTTLED},
+    )
     def post(self, request: Request) -> Response:
         # DRF's check, so that a refusal is a JSON 403 (Django's csrf_protect answers HTML).
         SessionAuthentication().enforce_csrf(request)
-        user = _authenticate(request)
+        user, _ = _authenticate(request)
         login(request._request, user)
         return Response(UserSerializer(user).data)
 
 
 class LogoutView(APIView):
-    """End the session."""
+    """End the session, and revoke the API token the request was made with, if any."""
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
+        if isinstance(request.auth, AuthToken):
+            tokens.token_revoke(token=request.auth)
         logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuthTokenListView(GenericAPIView):
+    """List the caller's live API tokens; make one (its key is in the answer, only there)."""
+
+    @extend_schema(responses=AuthTokenSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(tokens.token_list(user=request.user))
+        data = AuthTokenSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(request=AuthTokenCreateSerializer, responses={201: AuthTokenCreatedSerializer})
+    def post(self, request: Request) -> Response:
+        data = AuthTokenCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hours = data.validated_data.get("expires_in_hours")
+        token, key = tokens.token_create(
+            user=request.user,
+            name=data.validated_data["name"],
+            lifetime=timedelta(hours=hours) if hours else None,
+        )
+        return Response(_created(token, key), status=status.HTTP_201_CREATED)
+
+
+class AuthTokenDetailView(APIView):
+    """Revoke one of the caller's tokens (another user's is 404)."""
+
+    @extend_schema(responses={204: None, 404: OpenApiResponse(description="not your token")})
+    def delete(self, request: Request, token_id: int) -> Response:
+        tokens.token_revoke(token=tokens.token_get(user=request.user, token_id=token_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -97,7 +210,7 @@ class MeView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=UserSerializer)
+    @extend_schema(responses={200: UserSerializer, 401: None})
     def get(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             return Response(
@@ -111,7 +224,8 @@ class WorkspaceSerializer(serializers.ModelSerializer):
     """A workspace and the caller's role in it."""
 
     role = serializers.SerializerMethodField()
-    slug = serializers.SlugField(required=False, max_length=64)
+    name = TextField(max_length=120)
+    slug = SlugTextField(required=False, max_length=64)
 
     class Meta:
         model = Workspace
@@ -126,6 +240,12 @@ class WorkspaceSerializer(serializers.ModelSerializer):
             )
             role = membership.role if membership else None
         return role
+
+
+class WorkspaceUpdateSerializer(RequestSerializer):
+    """Rename a workspace (its slug stays: links to it keep working)."""
+
+    name = TextField(required=False, max_length=120)
 
 
 class WorkspaceListView(GenericAPIView):
@@ -159,10 +279,10 @@ class WorkspaceDetailView(APIView):
         workspace = selectors.access_workspace(user=request.user, slug=slug)
         return Response(WorkspaceSerializer(workspace).data)
 
-    @extend_schema(request=WorkspaceSerializer, responses=WorkspaceSerializer)
+    @extend_schema(request=WorkspaceUpdateSerializer, responses=WorkspaceSerializer)
     def patch(self, request: Request, slug: str) -> Response:
         workspace = selectors.access_workspace(user=request.user, slug=slug, role=Role.OWNER)
-        data = WorkspaceSerializer(workspace, data=request.data, partial=True)
+        data = WorkspaceUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if "name" in data.validated_data:
             services.workspace_update(workspace=workspace, name=data.validated_data["name"])
@@ -179,7 +299,7 @@ class MemberSerializer(serializers.ModelSerializer):
     """A member: the user and their role."""
 
     user = UserSerializer(read_only=True)
-    username = serializers.CharField(write_only=True)
+    username = TextField(write_only=True)
     role = serializers.ChoiceField(choices=Role.choices)
 
     class Meta:
@@ -188,7 +308,7 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class RoleSerializer(serializers.Serializer):
+class RoleSerializer(RequestSerializer):
     """A new role for a member."""
 
     role = serializers.ChoiceField(choices=Role.choices)

@@ -58,3 +58,36 @@ class Membership(models.Model):
     def allows(self, role: str) -> bool:
         """Whether this membership's role is at least `role`."""
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+class AuthToken(models.Model):
+    """An API token a user sends as ``Authorization: Token <key>``.
+
+    A user has as many as they create (one per script, machine or sign-in), each with a label.
+    Only the sha256 of the key is kept: the key is shown once, when it is made. A token stops
+    working when it expires (``TOKEN_TTL_HOURS`` after creation unless asked for sooner) or is
+    revoked (by its owner, or by logging out with it).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auth_tokens"
+    )
+    name = models.CharField(max_length=100)
+    #: The key's public start, shown in lists so that its owner can tell tokens apart.
+    prefix = models.CharField(max_length=16)
+    #: sha256 of the whole key, which is how a request's key is found. Keys carry 256 random
+    #: bits, so a slow hash would only add latency to every request.
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: Updated at most once a minute, so that a busy token does not write on every request.
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}...) of {self.user}"

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from backend.workspaces.models import Workspace
+from backend.workspaces.models import AuthToken, Workspace
+from backend.workspaces.tokens import key_hash
 from tests.conftest import Team
 from tests.factories import PASSWORD, PipelineFactory, UserFactory
 
@@ -68,7 +68,11 @@ def test_token_for_username_and_password_authenticates_requests(team: Team) -> N
     )
     assert response.status_code == 200, response.content
     key = response.json()["token"]
-    assert key == Token.objects.get(user=team.editor).key
+    stored = AuthToken.objects.get(user=team.editor)
+    # Only the key's hash is kept, and the answer says which token it is.
+    assert stored.key_hash == key_hash(key) and key not in stored.key_hash
+    assert response.json()["id"] == stored.pk
+    assert response.json()["prefix"] == stored.prefix and key.startswith(stored.prefix)
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -79,7 +83,7 @@ def test_token_for_username_and_password_authenticates_requests(team: Team) -> N
     assert [w["slug"] for w in listed["results"]] == [team.workspace.slug]
 
 
-def test_token_is_stable_across_requests(team: Team) -> None:
+def test_each_token_request_makes_another_token_and_both_work(team: Team) -> None:
     def ask() -> str:
         return (
             APIClient()
@@ -87,8 +91,13 @@ def test_token_is_stable_across_requests(team: Team) -> None:
             .json()["token"]
         )
 
-    assert ask() == ask()
-    assert Token.objects.filter(user=team.owner).count() == 1
+    first, second = ask(), ask()
+    assert first != second
+    assert AuthToken.objects.filter(user=team.owner).count() == 2
+    for key in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert client.get(ME_URL).json()["username"] == "owner"
 
 
 @pytest.mark.parametrize(
@@ -112,7 +121,7 @@ def test_wrong_credentials_are_refused_with_the_same_message(
     assert body["message"] == "wrong username or password"
     assert "token" not in body
     assert credentials["password"] not in response.content.decode()
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
     assert "sessionid" not in response.cookies
 
 
@@ -122,7 +131,7 @@ def test_inactive_user_cannot_get_a_token(team: Team) -> None:
         TOKEN_URL, {"username": "editor", "password": PASSWORD}, format="json"
     )
     assert assert_json_error(response, 400)["code"] == "invalid_credentials"
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 @pytest.mark.parametrize(

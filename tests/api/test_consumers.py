@@ -16,7 +16,6 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils.timezone import now
-from rest_framework.authtoken.models import Token
 
 from backend.asgi import application
 from backend.engine.events.buffer import StepEventBuffer
@@ -29,7 +28,7 @@ from backend.engine.events.payloads import (
 from backend.engine.events.store import allocate_seq
 from backend.pipelines.models import LogEntry, Run, RunEvent, StepRun
 from backend.pipelines.runs.consumers import EventSequencer, RunEventsConsumer
-from tests.conftest import Team
+from tests.conftest import Team, api_token
 from tests.factories import PipelineFactory, PipelineVersionFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -56,7 +55,7 @@ def make_run(team: Team, *, log_lines: int = 3, status: str = "running") -> Run:
 
 
 def token_of(user: Any) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token(user)
 
 
 def session_cookie(user: Any) -> tuple[bytes, bytes]:

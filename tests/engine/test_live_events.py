@@ -20,7 +20,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from backend.pipelines.models import LogEntry, Run
-from tests.conftest import Team, token_client
+from tests.conftest import Team, api_token, token_client
 from tests.engine.conftest import start, wait_for_run
 from tests.graphs import edge, node
 from tests.servers import asgi_server
@@ -42,9 +42,7 @@ def server(
 
 
 def token(user: Any) -> str:
-    from rest_framework.authtoken.models import Token
-
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token(user)
 
 
 def open_stream(

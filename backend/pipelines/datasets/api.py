@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from backend.api.serializers import TablePreviewSerializer
 from backend.api.uploads import upload_limit_error
-from backend.api.views import PREVIEW_DEFAULT, PREVIEW_MAX, WorkspaceView, int_param
+from backend.api.views import PREVIEW_LIMIT, WorkspaceView
 from backend.blocks.tables import preview_rows
 from backend.engine.artifacts import default_store
 from backend.pipelines.datasets.selectors import dataset_get, dataset_list
@@ -33,6 +33,9 @@ class DatasetListView(WorkspaceView):
     """List datasets; upload one (multipart ``file``, CSV or Parquet)."""
 
     parser_classes = [MultiPartParser]
+    #: The ASGI guard (backend/api/request_guard.py) authenticates a POST here from its headers
+    #: and holds it to UPLOAD_MAX_BYTES before the body is read.
+    accepts_uploads = True
 
     @extend_schema(responses=DatasetSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
@@ -91,12 +94,12 @@ class DatasetPreviewView(WorkspaceView):
     """The first rows of a dataset (``?limit=``, default 50, at most 1000)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int, required=False)],
+        parameters=[PREVIEW_LIMIT.parameter],
         responses=TablePreviewSerializer,
     )
     def get(self, request: Request, slug: str, dataset_id: int) -> Response:
         dataset = dataset_get(workspace=self.workspace(slug), dataset_id=dataset_id)
-        limit = int_param(request, "limit", PREVIEW_DEFAULT, low=1, high=PREVIEW_MAX)
+        limit = PREVIEW_LIMIT.read(request)
         with default_store().open(dataset.storage_key) as handle:
             batch = next(pq.ParquetFile(handle).iter_batches(batch_size=limit), None)
         frame = batch.to_pandas() if batch is not None else None

@@ -1,17 +1,23 @@
 """Reading an uploaded file defensively: CSV or Parquet, nothing else, with clear errors.
 
 Every error names the field (``file``) and, for CSV, the line at fault. Nothing here unpickles or
-evaluates anything from the file.
+evaluates anything from the file. What a file may decode into is bounded (`UploadLimits`): rows,
+columns, cells, the length of a line and of a cell are checked while the file is streamed, and a
+Parquet file's metadata is checked before any of its rows is decoded.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from backend.errors import UnsupportedFormatError, UserError
@@ -21,8 +27,26 @@ CSV_SUFFIXES = {".csv", ".tsv", ".txt", ""}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 SNIFF_BYTES = 64 * 1024
 
-# The csv module refuses fields over 128 KiB by default; allow long text cells.
-csv.field_size_limit(16 * 1024 * 1024)
+#: Rows decoded at a time from a Parquet file, so that limits are checked as it is decoded.
+PARQUET_BATCH_ROWS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What one upload may decode into; the API passes its settings in (UPLOAD_MAX_*)."""
+
+    #: Data rows.
+    max_rows: int = 10_000_000
+    #: Columns.
+    max_columns: int = 10_000
+    #: Rows x columns.
+    max_cells: int = 100_000_000
+    #: Characters in one physical line of a CSV file.
+    max_line_chars: int = 4 * 1024 * 1024
+    #: Characters in one cell (a CSV field, a Parquet string or binary value).
+    max_cell_chars: int = 1024 * 1024
+    #: Bytes the decoded Parquet table may take in memory (Arrow's count).
+    max_decoded_bytes: int = 2 * 1024**3
 
 
 @dataclass
@@ -37,15 +61,68 @@ def _file_error(message: str, **place: int | str) -> UserError:
     return UserError(message, field="file", **place)
 
 
-def _check_csv_structure(path: Path, delimiter: str) -> int:
-    """Walk the CSV once: valid UTF-8, a usable header, every row as wide as the header.
+def _bounded_lines(handle: TextIO, limit: int) -> Iterator[str]:
+    """The physical lines of `handle`, refusing one longer than `limit` characters without
+    holding more than that of it in memory."""
+    number = 0
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            raise _file_error(
+                f"line {number} is longer than the limit of {limit} characters "
+                "(UPLOAD_MAX_LINE_CHARS); split long text over several rows or columns",
+                line=number,
+            )
+        yield line
 
-    Returns the number of data rows. Streaming: memory does not grow with the file.
+
+def _first_duplicate(names: Iterable[str]) -> str | None:
+    """The first (alphabetically) name that occurs more than once; linear in the names."""
+    repeated = [name for name, count in Counter(names).items() if count > 1]
+    return min(repeated) if repeated else None
+
+
+def _check_width(columns: int, limits: UploadLimits, **place: int) -> None:
+    if columns > limits.max_columns:
+        raise _file_error(
+            f"the file has {columns} columns, more than the limit of {limits.max_columns} "
+            "(UPLOAD_MAX_COLUMNS)",
+            **place,
+        )
+
+
+def _check_length(rows: int, columns: int, limits: UploadLimits, **place: int) -> None:
+    if rows > limits.max_rows:
+        raise _file_error(
+            f"the file has more than {limits.max_rows} rows, the limit (UPLOAD_MAX_ROWS); "
+            "upload a sample or split the file",
+            **place,
+        )
+    if rows * columns > limits.max_cells:
+        raise _file_error(
+            f"the file has more than {limits.max_cells} cells (rows x columns), the limit "
+            "(UPLOAD_MAX_CELLS); upload fewer rows or columns",
+            **place,
+        )
+
+
+def _check_csv_structure(path: Path, delimiter: str, limits: UploadLimits) -> int:
+    """Walk the CSV once: valid UTF-8, a usable header, every row as wide as the header, and
+    within the limits.
+
+    Returns the number of data rows. Streaming: memory does not grow with the file, only with
+    the longest line, which is bounded.
     """
     done = 0  # the last line read completely; a row that fails to parse starts after it
     rows = 0
+    # The csv module's field limit is global to the process; every upload uses the same one.
+    csv.field_size_limit(limits.max_cell_chars)
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        lines = _bounded_lines(handle, limits.max_line_chars)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader, None)
             while header == []:  # blank lines before the header, as pandas skips them
@@ -57,19 +134,21 @@ def _check_csv_structure(path: Path, delimiter: str) -> int:
                 )
             header_line, done = done + 1, reader.line_num
             names = [name.strip() for name in header]
+            _check_width(len(names), limits, line=header_line)
             for index, name in enumerate(names):
                 if not name:
                     raise _file_error(
                         f"line {header_line}: column {index + 1} of the header has no name",
                         line=header_line,
                     )
-            duplicates = sorted({name for name in names if names.count(name) > 1})
-            if duplicates:
+            duplicate = _first_duplicate(names)
+            if duplicate is not None:
                 raise _file_error(
-                    f"line {header_line}: duplicate column name '{duplicates[0]}'",
+                    f"line {header_line}: duplicate column name '{duplicate}'",
                     line=header_line,
-                    column=duplicates[0],
+                    column=duplicate,
                 )
+            max_rows = min(limits.max_rows, limits.max_cells // len(names))
             for row in reader:
                 line = done = reader.line_num
                 if not row:
@@ -81,6 +160,8 @@ def _check_csv_structure(path: Path, delimiter: str) -> int:
                         line=line,
                     )
                 rows += 1
+                if rows > max_rows:
+                    _check_length(rows, len(names), limits, line=line)
         except UnicodeDecodeError:
             bad_line = _line_of_bad_byte(path)
             raise _file_error(
@@ -89,6 +170,12 @@ def _check_csv_structure(path: Path, delimiter: str) -> int:
             ) from None
         except csv.Error as exc:
             # Name the line the bad row starts on: an unclosed quote runs on to the end of file.
+            if "field larger than field limit" in str(exc):
+                raise _file_error(
+                    f"line {done + 1}: a cell is longer than the limit of "
+                    f"{limits.max_cell_chars} characters (UPLOAD_MAX_CELL_CHARS)",
+                    line=done + 1,
+                ) from None
             raise _file_error(f"line {done + 1}: {exc}", line=done + 1) from None
     if rows == 0:
         raise _file_error("the CSV has a header but no rows", line=header_line + 1)
@@ -115,9 +202,9 @@ def _line_of_bad_byte(path: Path) -> int:
     return line
 
 
-def _read_csv(path: Path, suffix: str) -> pd.DataFrame:
+def _read_csv(path: Path, suffix: str, limits: UploadLimits) -> pd.DataFrame:
     delimiter = "\t" if suffix == ".tsv" else ","
-    _check_csv_structure(path, delimiter)
+    _check_csv_structure(path, delimiter, limits)
     try:
         frame = pd.read_csv(path, sep=delimiter, encoding="utf-8-sig", skip_blank_lines=True)
     except (ValueError, pd.errors.ParserError) as exc:
@@ -126,25 +213,79 @@ def _read_csv(path: Path, suffix: str) -> pd.DataFrame:
     return frame
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _check_parquet_metadata(parquet: pq.ParquetFile, limits: UploadLimits) -> None:
+    """Refuse a Parquet file from its footer alone: columns, duplicate names, rows, cells."""
+    names = [str(name) for name in parquet.schema_arrow.names]
+    _check_width(len(names), limits)
+    duplicate = _first_duplicate(names)
+    if duplicate is not None:
+        raise _file_error(f"duplicate column name '{duplicate}'", column=duplicate)
+    metadata = parquet.metadata
+    rows = metadata.num_rows
+    grouped = sum(metadata.row_group(i).num_rows for i in range(metadata.num_row_groups))
+    if grouped != rows:
+        raise _file_error(
+            f"not a readable Parquet file: its footer says {rows} rows but its row groups "
+            f"hold {grouped}"
+        )
+    if rows > limits.max_rows or rows * len(names) > limits.max_cells:
+        raise _file_error(
+            f"the Parquet file holds {rows} rows x {len(names)} columns (from its metadata), "
+            f"more than the limits of {limits.max_rows} rows (UPLOAD_MAX_ROWS) and "
+            f"{limits.max_cells} cells (UPLOAD_MAX_CELLS); upload a sample or split the file"
+        )
+
+
+def _check_parquet_batch(batch: pa.RecordBatch, limits: UploadLimits) -> None:
+    """Refuse a decoded batch with a cell longer than the limit, naming the column."""
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            longest = pc.max(pc.utf8_length(column)).as_py()
+        elif pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+            longest = pc.max(pc.binary_length(column)).as_py()
+        else:
+            continue
+        if longest is not None and longest > limits.max_cell_chars:
+            raise _file_error(
+                f"column '{name}' has a cell of {longest} characters, more than the limit of "
+                f"{limits.max_cell_chars} (UPLOAD_MAX_CELL_CHARS)",
+                column=str(name),
+            )
+
+
+def _read_parquet(path: Path, limits: UploadLimits) -> pd.DataFrame:
     try:
         # ParquetFile, not read_table: the dataset API refuses duplicate column names with an
         # obscure message, and they are reported clearly below.
-        table = pq.ParquetFile(path).read()
+        parquet = pq.ParquetFile(path)
+        _check_parquet_metadata(parquet, limits)
+        batches, decoded, rows = [], 0, 0
+        # Decoded a batch at a time, so that a file whose pages expand far beyond its size (a
+        # long run of one value, a dictionary of long strings) is stopped as it grows.
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            _check_parquet_batch(batch, limits)
+            decoded += batch.nbytes
+            rows += batch.num_rows
+            if decoded > limits.max_decoded_bytes:
+                raise _file_error(
+                    f"the Parquet file decodes into more than {limits.max_decoded_bytes} bytes, "
+                    "the limit (UPLOAD_MAX_DECODED_BYTES)"
+                )
+            _check_length(rows, batch.num_columns, limits)
+            batches.append(batch)
+        table = pa.Table.from_batches(batches, schema=parquet.schema_arrow)
     except (pa.ArrowException, OSError) as exc:
         raise _file_error(f"not a readable Parquet file: {exc}") from None
     if table.num_rows == 0:
         raise _file_error("the Parquet file has no rows")
     frame = table.to_pandas()
     frame.columns = [str(c) for c in frame.columns]
-    duplicates = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    if duplicates:
-        raise _file_error(f"duplicate column name '{duplicates[0]}'", column=duplicates[0])
     return frame
 
 
-def read_upload(path: Path, filename: str) -> ParsedFile:
-    """Read the upload at `path` (named `filename` by the client) as a table."""
+def read_upload(path: Path, filename: str, limits: UploadLimits | None = None) -> ParsedFile:
+    """Read the upload at `path` (named `filename` by the client) as a table within `limits`."""
+    limits = limits or UploadLimits()
     suffix = Path(filename).suffix.lower()
     size = path.stat().st_size
     if size == 0:
@@ -152,7 +293,7 @@ def read_upload(path: Path, filename: str) -> ParsedFile:
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith(PARQUET_MAGIC):
-        return ParsedFile(_read_parquet(path), "parquet")
+        return ParsedFile(_read_parquet(path, limits), "parquet")
     if suffix in PARQUET_SUFFIXES:
         raise _file_error(f"'{filename}' is named like Parquet but is not a Parquet file")
     if suffix not in CSV_SUFFIXES or b"\x00" in head:
@@ -160,4 +301,4 @@ def read_upload(path: Path, filename: str) -> ParsedFile:
             f"'{filename}' is neither CSV nor Parquet; upload a .csv or .parquet file",
             field="file",
         )
-    return ParsedFile(_read_csv(path, suffix), "csv")
+    return ParsedFile(_read_csv(path, suffix, limits), "csv")

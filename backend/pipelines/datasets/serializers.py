@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from backend.api.serializers import AuthorField
+from backend.api.serializers import AuthorField, RequestSerializer, TextField
 from backend.pipelines.models import (
     Dataset,
 )
@@ -36,10 +36,10 @@ class DatasetUploadSerializer(serializers.Serializer):
     """Multipart upload: the file, and an optional display name."""
 
     file = serializers.FileField(allow_empty_file=True)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name = TextField(required=False, allow_blank=True, max_length=200)
 
 
-class DatasetUpdateSerializer(serializers.Serializer):
+class DatasetUpdateSerializer(RequestSerializer):
     """Rename a dataset."""
 
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)

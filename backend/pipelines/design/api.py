@@ -7,7 +7,6 @@ to a service or selector.
 from __future__ import annotations
 
 from django.db.models import Max
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -23,6 +22,7 @@ from backend.pipelines.design.selectors import (
     version_list,
 )
 from backend.pipelines.design.serializers import (
+    BlockSerializer,
     PipelineCreateSerializer,
     PipelineListSerializer,
     PipelineSerializer,
@@ -47,7 +47,7 @@ from backend.workspaces.models import Role
 class BlockCatalogueView(APIView):
     """The block catalogue: the editor's palette, with ports and config JSON Schemas."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=BlockSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(block_catalogue())
 
@@ -79,7 +79,7 @@ class PipelineDetailView(WorkspaceView):
         pipeline = pipeline_get(workspace=self.workspace(slug), pipeline_id=pipeline_id)
         return Response(PipelineSerializer(pipeline).data)
 
-    @extend_schema(request=PipelineUpdateSerializer, responses={200: PipelineSerializer, 409: None})
+    @extend_schema(request=PipelineUpdateSerializer, responses=PipelineSerializer)
     def patch(self, request: Request, slug: str, pipeline_id: int) -> Response:
         workspace = self.workspace(slug, Role.EDITOR)
         pipeline = pipeline_get(workspace=workspace, pipeline_id=pipeline_id)

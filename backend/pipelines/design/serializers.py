@@ -4,11 +4,40 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from backend.api.serializers import AuthorField
+from backend.api.serializers import (
+    AuthorField,
+    GraphField,
+    RequestSerializer,
+    TextField,
+    WholeNumberField,
+)
 from backend.pipelines.models import (
     Pipeline,
     PipelineVersion,
 )
+
+
+class BlockPortSerializer(serializers.Serializer):
+    """An input or output port of a block."""
+
+    name = serializers.CharField()
+    type = serializers.CharField()
+    required = serializers.BooleanField()
+    description = serializers.CharField(allow_blank=True)
+
+
+class BlockSerializer(serializers.Serializer):
+    """A block of the catalogue: what the editor's palette and config forms need."""
+
+    key = serializers.CharField()
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    family = serializers.CharField()
+    queue = serializers.CharField()
+    inputs = BlockPortSerializer(many=True)
+    outputs = BlockPortSerializer(many=True)
+    config_schema = serializers.DictField(help_text="the JSON Schema of the block's config")
 
 
 class PipelineSerializer(serializers.ModelSerializer):
@@ -54,27 +83,27 @@ class PipelineListSerializer(PipelineSerializer):
         return len(nodes) if isinstance(nodes, list) else 0
 
 
-class PipelineCreateSerializer(serializers.Serializer):
+class PipelineCreateSerializer(RequestSerializer):
     """Create a pipeline: a name, optionally a description and a graph."""
 
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    graph = serializers.JSONField(required=False)
+    name = TextField(max_length=200)
+    description = TextField(required=False, allow_blank=True, default="")
+    graph = GraphField(required=False)
 
 
-class PipelineUpdateSerializer(serializers.Serializer):
+class PipelineUpdateSerializer(RequestSerializer):
     """Save the draft: the revision it was based on and what changed."""
 
-    revision = serializers.IntegerField(min_value=1)
-    graph = serializers.JSONField(required=False)
-    name = serializers.CharField(required=False, max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    revision = WholeNumberField(min_value=1)
+    graph = GraphField(required=False)
+    name = TextField(required=False, max_length=200)
+    description = TextField(required=False, allow_blank=True)
 
 
-class ValidateRequestSerializer(serializers.Serializer):
+class ValidateRequestSerializer(RequestSerializer):
     """Validate the saved draft, or the graph sent here (for an unsaved editor state)."""
 
-    graph = serializers.JSONField(required=False)
+    graph = GraphField(required=False)
 
 
 class GraphIssueSerializer(serializers.Serializer):
@@ -105,13 +134,13 @@ class VersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VersionCreateSerializer(serializers.Serializer):
+class VersionCreateSerializer(RequestSerializer):
     """Snapshot the draft with a message."""
 
-    message = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    message = TextField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class RestoreSerializer(serializers.Serializer):
+class RestoreSerializer(RequestSerializer):
     """Restore a version into the draft (revision-checked like any save)."""
 
-    revision = serializers.IntegerField(min_value=1)
+    revision = WholeNumberField(min_value=1)

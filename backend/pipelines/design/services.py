@@ -4,14 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from backend.engine.graph import Graph, GraphIssue, check_graph, parse_graph, validate_graph
+from backend.engine.graph import (
+    Graph,
+    GraphError,
+    GraphIssue,
+    check_graph,
+    parse_graph,
+    validate_graph,
+)
+from backend.engine.graph.checks import GraphLimits, check_graph_size
 from backend.errors import ConflictError, UserError
 from backend.pipelines.design.selectors import WorkspaceSchemaEnv
 from backend.pipelines.models import Pipeline, PipelineVersion
 from backend.workspaces.models import Workspace
+
+
+def graph_limits() -> GraphLimits:
+    """The graph limits of this deployment (the "Request limits" settings)."""
+    return GraphLimits(
+        max_nodes=settings.GRAPH_MAX_NODES,
+        max_edges=settings.GRAPH_MAX_EDGES,
+        step_max_bytes=settings.STEP_MAX_BYTES,
+    )
+
+
+def graph_parse(data: Any) -> Graph:
+    """Parse graph JSON from a request. One with more nodes or edges than the limits is refused
+    before it is parsed, so an oversized graph costs a count, not a validation."""
+    if isinstance(data, dict):
+        nodes, edges = data.get("nodes"), data.get("edges")
+        issues = check_graph_size(
+            len(nodes) if isinstance(nodes, list) else 0,
+            len(edges) if isinstance(edges, list) else 0,
+            graph_limits(),
+        )
+        if issues:
+            raise GraphError(issues)
+    return parse_graph(data)
 
 
 def _check_name_free(workspace: Workspace, name: str, exclude: int | None = None) -> str:
@@ -35,7 +68,7 @@ def pipeline_create(
     description: str = "",
 ) -> Pipeline:
     """Create a pipeline with a draft graph (its shape is checked, not whether it can run)."""
-    parsed = parse_graph(graph if graph is not None else {"nodes": [], "edges": []})
+    parsed = graph_parse(graph if graph is not None else {"nodes": [], "edges": []})
     try:
         with transaction.atomic():
             return Pipeline.objects.create(
@@ -67,7 +100,7 @@ def pipeline_update(
             field="revision",
         )
     if graph is not None:
-        locked.graph = parse_graph(graph).to_json()
+        locked.graph = graph_parse(graph).to_json()
     if name is not None:
         locked.name = _check_name_free(locked.workspace, name, exclude=locked.pk)
     if description is not None:
@@ -84,13 +117,13 @@ def pipeline_delete(*, pipeline: Pipeline) -> None:
 
 def graph_validate(*, workspace: Workspace, graph: Any) -> list[GraphIssue]:
     """Every problem that would stop `graph` from running in `workspace`."""
-    return validate_graph(parse_graph(graph), WorkspaceSchemaEnv(workspace))
+    return validate_graph(graph_parse(graph), WorkspaceSchemaEnv(workspace), graph_limits())
 
 
 def graph_check(*, workspace: Workspace, graph: Any) -> Graph:
     """The parsed graph when it can run in `workspace`; else GraphError with every problem."""
-    parsed = parse_graph(graph)
-    check_graph(parsed, WorkspaceSchemaEnv(workspace))
+    parsed = graph_parse(graph)
+    check_graph(parsed, WorkspaceSchemaEnv(workspace), graph_limits())
     return parsed
 
 
@@ -109,7 +142,7 @@ def version_create(
             f"nothing changed since version {latest.number}: the draft is the same graph",
             code="unchanged",
         )
-    check_graph(graph, WorkspaceSchemaEnv(locked.workspace))
+    check_graph(graph, WorkspaceSchemaEnv(locked.workspace), graph_limits())
     return _next_version(locked, latest, graph, user, message)
 
 

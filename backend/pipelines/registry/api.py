@@ -7,7 +7,6 @@ monitoring to the batched recorder.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -18,18 +17,18 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections, connections
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authentication import (
-    SessionAuthentication,
-    TokenAuthentication,
-)
-from rest_framework.parsers import JSONParser
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from backend.api.authentication import ApiTokenAuthentication
+from backend.api.parsers import JSONParser
+from backend.api.throttling import PredictApiKeyThrottle
 from backend.api.views import WorkspaceView
 from backend.errors import NotFoundError, UserError
+from backend.operations.metrics import predict_observed
 from backend.pipelines.datasets.selectors import dataset_get
 from backend.pipelines.datasets.serializers import DatasetSerializer
 from backend.pipelines.models import ApiKey, ModelVersion
@@ -64,29 +63,6 @@ from backend.pipelines.registry.services import (
 )
 from backend.pipelines.registry.serving.rows import check_body
 from backend.workspaces.models import Role
-
-
-class PredictJSONParser(JSONParser):
-    """JSON, with a parse error that says where (line and column of the body)."""
-
-    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        raw = stream.read() if stream is not None else b""
-        try:
-            return json.loads(raw, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as exc:
-            raise UserError(
-                f"the body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                line=exc.lineno,
-                code="parse_error",
-            ) from None
-        except UnicodeDecodeError:
-            raise UserError("the body is not UTF-8 text", code="parse_error") from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise UserError(
-        f"{name} is not a JSON number; send null for a missing value", code="parse_error"
-    )
 
 
 class ModelListView(WorkspaceView):
@@ -173,8 +149,10 @@ class ModelPredictView(WorkspaceView):
     of the workspace (``Authorization: Api-Key <key>``).
     """
 
-    authentication_classes = [TokenAuthentication, ApiKeyAuthentication, SessionAuthentication]
-    parser_classes = [PredictJSONParser]
+    authentication_classes = [ApiTokenAuthentication, ApiKeyAuthentication, SessionAuthentication]
+    parser_classes = [JSONParser]
+    #: Calls per API key (PREDICT_THROTTLE_RATE): 429 with Retry-After beyond it.
+    throttle_classes = [PredictApiKeyThrottle]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if isinstance(request, ASGIRequest):
@@ -198,7 +176,7 @@ class ModelPredictView(WorkspaceView):
 
     @extend_schema(
         request=PredictRequestSerializer,
-        responses={200: PredictResponseSerializer, 400: OpenApiResponse(description="bad row")},
+        responses=PredictResponseSerializer,
     )
     def post(self, request: Request, slug: str, name: str) -> Response:
         api_key = request.auth if isinstance(request.auth, ApiKey) else None
@@ -226,11 +204,15 @@ class ModelPredictView(WorkspaceView):
 
     def _record(self, found: ModelVersion, api_key: ApiKey | None, **outcome: Any) -> None:
         error: UserError | None = outcome.pop("error", None)
+        seconds = time.perf_counter() - self.started
+        predict_observed(
+            workspace=self.kwargs["slug"], model=found.name, seconds=seconds, ok=not error
+        )
         monitoring.recorder.record(
             monitoring.PredictionRecord(
                 model_version_id=found.pk,
                 created_at=timezone.now(),
-                latency_ms=(time.perf_counter() - self.started) * 1000,
+                latency_ms=seconds * 1000,
                 api_key_id=api_key.pk if api_key else None,
                 user_id=None if api_key else self.request.user.pk,
                 error_code=error.code if error else "",

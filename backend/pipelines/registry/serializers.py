@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from backend.api.serializers import AuthorField
+from backend.api.serializers import (
+    AuthorField,
+    FlagField,
+    RequestSerializer,
+    TextField,
+    WholeNumberField,
+)
+from backend.blocks.publish import MODEL_NAME_PATTERN
 from backend.pipelines.models import ApiKey, ModelVersion, Stage, StageTransition
 
 
@@ -69,7 +77,7 @@ class ModelVersionDetailSerializer(ModelVersionSerializer):
         read_only_fields = fields
 
 
-class StageUpdateSerializer(serializers.Serializer):
+class StageUpdateSerializer(RequestSerializer):
     """Move a version to another stage."""
 
     stage = serializers.ChoiceField(choices=Stage.choices)
@@ -82,9 +90,9 @@ class PredictRequestSerializer(serializers.Serializer):
     instances = serializers.ListField(child=serializers.DictField(), required=False)
     columns = serializers.ListField(child=serializers.CharField(), required=False)
     data = serializers.ListField(child=serializers.ListField(), required=False)
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = WholeNumberField(required=False, min_value=1)
     stage = serializers.ChoiceField(choices=["staging", "production"], required=False)
-    probabilities = serializers.BooleanField(required=False, default=False)
+    probabilities = FlagField(required=False, default=False)
 
 
 class PredictResponseSerializer(serializers.Serializer):
@@ -97,13 +105,13 @@ class PredictResponseSerializer(serializers.Serializer):
     )
 
 
-class ScoreRequestSerializer(serializers.Serializer):
+class ScoreRequestSerializer(RequestSerializer):
     """Score a dataset into a new one with the predictions in `column`."""
 
-    dataset = serializers.IntegerField(min_value=1)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    column = serializers.CharField(required=False, max_length=100, default="prediction")
-    probabilities = serializers.BooleanField(required=False, default=False)
+    dataset = WholeNumberField(min_value=1)
+    name = TextField(required=False, allow_blank=True, max_length=200, default="")
+    column = TextField(required=False, max_length=100, default="prediction")
+    probabilities = FlagField(required=False, default=False)
 
 
 class LatencySerializer(serializers.Serializer):
@@ -195,10 +203,18 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
         read_only_fields = fields
 
 
-class ApiKeyCreateSerializer(serializers.Serializer):
+class ApiKeyCreateSerializer(RequestSerializer):
     """Create a key for one model (or, without ``model``, for every model of the workspace)."""
 
-    name = serializers.CharField(max_length=100)
-    model = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=200, default=""
+    name = TextField(max_length=100)
+    model = TextField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        default="",
+        trim_whitespace=False,
+        # Blank ("every model") is let through before validators run, so the name's pattern
+        # is enough, and the schema offers the empty string beside it.
+        validators=[RegexValidator(MODEL_NAME_PATTERN, "use letters, digits, '_', '.' and '-'")],
+        help_text="the model's name (letters, digits, '_', '.', '-'); empty: every model",
     )

@@ -12,10 +12,13 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from backend.api.views import PREVIEW_DEFAULT, PREVIEW_MAX, WorkspaceView, int_param
+from backend.api.parsers import check_text
+from backend.api.views import AFTER_SEQ, PREVIEW_LIMIT, IntQuery, WorkspaceView
 from backend.blocks.tables import preview_rows
 from backend.engine.artifacts import default_store
+from backend.errors import UserError
 from backend.pipelines.design.selectors import pipeline_get
+from backend.pipelines.models import LogLevel
 from backend.pipelines.runs.selectors import artifact_get, log_list, metric_list, run_get, run_list
 from backend.pipelines.runs.serializers import (
     ArtifactSerializer,
@@ -27,6 +30,9 @@ from backend.pipelines.runs.serializers import (
 )
 from backend.pipelines.runs.services import run_cancel, run_start
 from backend.workspaces.models import Role
+
+#: ``?pipeline=<id>``: only that pipeline's runs.
+PIPELINE_FILTER = IntQuery("pipeline", 0, 1, 2**62, "only the runs of this pipeline")
 
 
 class PipelineRunsView(WorkspaceView):
@@ -62,14 +68,14 @@ class RunListView(WorkspaceView):
     """Runs of the workspace, newest first (``?pipeline=<id>`` for one pipeline)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("pipeline", int, required=False)],
+        parameters=[PIPELINE_FILTER.parameter],
         responses=RunListSerializer(many=True),
     )
     def get(self, request: Request, slug: str) -> Response:
         workspace = self.workspace(slug)
         pipeline = None
         if "pipeline" in request.query_params:
-            pipeline_id = int_param(request, "pipeline", 0, low=1, high=2**62)
+            pipeline_id = PIPELINE_FILTER.read(request)
             pipeline = pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
         runs = run_list(workspace=workspace, pipeline=pipeline)
         return self.paginated(runs, RunListSerializer)
@@ -89,21 +95,20 @@ class RunLogsView(WorkspaceView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("after", int, required=False),
+            AFTER_SEQ.parameter,
             OpenApiParameter("node", str, required=False),
-            OpenApiParameter("level", str, required=False),
+            OpenApiParameter("level", str, required=False, enum=LogLevel.values),
         ],
         responses=LogEntrySerializer(many=True),
     )
     def get(self, request: Request, slug: str, run_id: int) -> Response:
         run = run_get(workspace=self.workspace(slug), run_id=run_id)
-        after = int_param(request, "after", 0, low=0, high=2**62)
-        logs = log_list(
-            run=run,
-            after=after,
-            node=request.query_params.get("node"),
-            level=request.query_params.get("level"),
-        )
+        after = AFTER_SEQ.read(request)
+        node = check_text(request.query_params.get("node", ""), field="node")
+        level = request.query_params.get("level")
+        if level and level not in LogLevel.values:
+            raise UserError(f"level must be one of {', '.join(LogLevel.values)}", field="level")
+        logs = log_list(run=run, after=after, node=node or None, level=level or None)
         return self.paginated(logs, LogEntrySerializer)
 
 
@@ -111,12 +116,12 @@ class RunMetricsView(WorkspaceView):
     """A run's metric points after ``?after=<seq>``."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("after", int, required=False)],
+        parameters=[AFTER_SEQ.parameter],
         responses=MetricPointSerializer(many=True),
     )
     def get(self, request: Request, slug: str, run_id: int) -> Response:
         run = run_get(workspace=self.workspace(slug), run_id=run_id)
-        after = int_param(request, "after", 0, low=0, high=2**62)
+        after = AFTER_SEQ.read(request)
         return self.paginated(metric_list(run=run, after=after), MetricPointSerializer)
 
 
@@ -145,14 +150,14 @@ class ArtifactPreviewView(WorkspaceView):
     a metrics dict, or a figure's data."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int, required=False)],
+        parameters=[PREVIEW_LIMIT.parameter],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, slug: str, artifact_id: int) -> Response:
         artifact = artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
         store = default_store()
+        limit = PREVIEW_LIMIT.read(request)
         if artifact.kind == "table":
-            limit = int_param(request, "limit", PREVIEW_DEFAULT, low=1, high=PREVIEW_MAX)
             # Only the first row group is read, so a large table (or a remote one) stays cheap.
             with store.open(artifact.digest) as handle:
                 parquet = pq.ParquetFile(handle)
@@ -179,14 +184,28 @@ class ArtifactPreviewView(WorkspaceView):
 class ArtifactDownloadView(WorkspaceView):
     """The artifact's stored bytes (Parquet, model archive or JSON)."""
 
-    EXTENSIONS = {"table": "parquet", "model": "zip", "metrics": "json", "figure": "json"}
+    #: File extension and media type per artifact kind; anything else is plain bytes.
+    FORMATS = {
+        "table": ("parquet", "application/vnd.apache.parquet"),
+        "model": ("zip", "application/zip"),
+        "metrics": ("json", "application/json"),
+        "figure": ("json", "application/json"),
+    }
+    BYTES = ("bin", "application/octet-stream")
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, media_type): OpenApiTypes.BINARY
+            for media_type in sorted({m for _, m in [*FORMATS.values(), BYTES]})
+        }
+    )
     def get(self, request: Request, slug: str, artifact_id: int) -> FileResponse:
         artifact = artifact_get(workspace=self.workspace(slug), artifact_id=artifact_id)
         name = f"artifact-{artifact.pk}-{artifact.port or artifact.kind}"
+        extension, media_type = self.FORMATS.get(artifact.kind, self.BYTES)
         return FileResponse(
             default_store().open(artifact.digest),
             as_attachment=True,
-            filename=f"{name}.{self.EXTENSIONS.get(artifact.kind, 'bin')}",
+            filename=f"{name}.{extension}",
+            content_type=media_type,
         )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from backend.api.serializers import AuthorField
+from backend.api.serializers import (
+    AuthorField,
+    FlagField,
+    RequestSerializer,
+    TextField,
+    WholeNumberField,
+)
 from backend.pipelines.models import (
     Artifact,
     LogEntry,
@@ -14,13 +20,13 @@ from backend.pipelines.models import (
 )
 
 
-class RunStartSerializer(serializers.Serializer):
+class RunStartSerializer(RequestSerializer):
     """Start a run: of a version (default: the draft, snapshotted), with or without the cache,
     optionally re-running from one node."""
 
-    version = serializers.IntegerField(required=False, min_value=1)
-    use_cache = serializers.BooleanField(required=False, default=True)
-    from_node = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    version = WholeNumberField(required=False, min_value=1)
+    use_cache = FlagField(required=False, default=True)
+    from_node = TextField(required=False, allow_blank=True, max_length=64)
     parameters = serializers.DictField(required=False)
 
 
@@ -37,7 +43,7 @@ class StepRunSerializer(serializers.ModelSerializer):
     """One node's execution within a run."""
 
     outputs = StepOutputSerializer(many=True, read_only=True)
-    cached_from_run = serializers.IntegerField(source="cached_from.run_id", read_only=True)
+    cached_from_run = serializers.SerializerMethodField()
 
     class Meta:
         model = StepRun
@@ -64,6 +70,10 @@ class StepRunSerializer(serializers.ModelSerializer):
             "outputs",
         ]
         read_only_fields = fields
+
+    def get_cached_from_run(self, step: StepRun) -> int | None:
+        """The run whose step's outputs this cached step reused, or None."""
+        return step.cached_from.run_id if step.cached_from_id else None
 
 
 class RunSerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Sign in with a session cookie (the browser app); CSRF-protected. */
+    /** @description Sign in with a session cookie (the browser app); CSRF-protected, throttled like tokens. */
     post: operations['v1_auth_login_create'];
     delete?: never;
     options?: never;
@@ -30,7 +30,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description End the session. */
+    /** @description End the session, and revoke the API token the request was made with, if any. */
     post: operations['v1_auth_logout_create'];
     delete?: never;
     options?: never;
@@ -64,9 +64,49 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description POST username and password, get the API token for ``Authorization: Token <key>``. */
+    /**
+     * @description POST username and password, get a new API token for ``Authorization: Token <key>``.
+     *
+     *     Each call makes another token, which expires after ``TOKEN_TTL_HOURS``; list and revoke
+     *     them at auth/tokens/. Failed attempts are throttled per address and per username (429).
+     */
     post: operations['v1_auth_token_create'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/tokens/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description List the caller's live API tokens; make one (its key is in the answer, only there). */
+    get: operations['v1_auth_tokens_list'];
+    put?: never;
+    /** @description List the caller's live API tokens; make one (its key is in the answer, only there). */
+    post: operations['v1_auth_tokens_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/tokens/{token_id}/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** @description Revoke one of the caller's tokens (another user's is 404). */
+    delete: operations['v1_auth_tokens_destroy'];
     options?: never;
     head?: never;
     patch?: never;
@@ -80,7 +120,29 @@ export interface paths {
       cookie?: never;
     };
     /** @description The block catalogue: the editor's palette, with ports and config JSON Schemas. */
-    get: operations['v1_blocks_retrieve'];
+    get: operations['v1_blocks_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/operations/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * @description Online workers (queues, concurrency, current steps, GPUs), queue depths and the broker.
+     *
+     *     Any signed-in user sees the workers and queues; a current step is listed only when it
+     *     belongs to a workspace the user is a member of.
+     */
+    get: operations['v1_operations_retrieve'];
     put?: never;
     post?: never;
     delete?: never;
@@ -654,6 +716,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/workspaces/{slug}/runs/{run_id}/waiting/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * @description Why each queued step of a run has not started: its place in its queue, the workers that
+     *     serve it, and the reason when none can take it. Poll it while steps are queued.
+     */
+    get: operations['v1_workspaces_runs_waiting_retrieve'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -666,21 +748,21 @@ export interface components {
       readonly model: string;
       readonly active: boolean;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
       /** Format: date-time */
       readonly last_used_at: string | null;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly revoked_by: string;
+      readonly revoked_by: string | null;
       /** Format: date-time */
       readonly revoked_at: string | null;
     };
     /** @description Create a key for one model (or, without ``model``, for every model of the workspace). */
     ApiKeyCreateRequest: {
       name: string;
-      /** @default  */
-      model: string | null;
+      /** @description the model's name (letters, digits, '_', '.', '-'); empty: every model */
+      model?: string;
     };
     /** @description A new API key, with the secret: shown this once. */
     ApiKeyCreated: {
@@ -690,13 +772,13 @@ export interface components {
       readonly model: string;
       readonly active: boolean;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
       /** Format: date-time */
       readonly last_used_at: string | null;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly revoked_by: string;
+      readonly revoked_by: string | null;
       /** Format: date-time */
       readonly revoked_at: string | null;
       readonly key: string;
@@ -714,10 +796,81 @@ export interface components {
       /** Format: date-time */
       readonly created_at: string;
     };
+    /** @description One of the caller's API tokens (never its key). */
+    AuthToken: {
+      readonly id: number;
+      readonly name: string;
+      readonly prefix: string;
+      /** Format: date-time */
+      readonly created_at: string;
+      /** Format: date-time */
+      readonly last_used_at: string | null;
+      /** Format: date-time */
+      readonly expires_at: string;
+      /** @description whether this is the token the request was made with */
+      readonly current: boolean;
+    };
+    /** @description A new token's label and, optionally, a shorter life than the configured one. */
+    AuthTokenCreateRequest: {
+      name: string;
+      /** @description hours until it expires; default and most: TOKEN_TTL_HOURS */
+      expires_in_hours?: number;
+    };
+    /** @description A token just made, with its key: shown this once, never again. */
+    AuthTokenCreated: {
+      readonly id: number;
+      readonly name: string;
+      readonly prefix: string;
+      /** Format: date-time */
+      readonly created_at: string;
+      /** Format: date-time */
+      readonly last_used_at: string | null;
+      /** Format: date-time */
+      readonly expires_at: string;
+      /** @description whether this is the token the request was made with */
+      readonly current: boolean;
+      /** @description send as 'Authorization: Token <token>' */
+      readonly token: string;
+    };
+    /** @description A block of the catalogue: what the editor's palette and config forms need. */
+    Block: {
+      key: string;
+      version: number;
+      title: string;
+      description: string;
+      family: string;
+      queue: string;
+      inputs: components['schemas']['BlockPort'][];
+      outputs: components['schemas']['BlockPort'][];
+      /** @description the JSON Schema of the block's config */
+      config_schema: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description An input or output port of a block. */
+    BlockPort: {
+      name: string;
+      type: string;
+      required: boolean;
+      description: string;
+    };
+    /** @description Whether the broker answered; `message` says what went wrong when it did not. */
+    Broker: {
+      reachable: boolean;
+      message: string | null;
+    };
     /** @description Username and password. */
     CredentialsRequest: {
       username: string;
       password: string;
+    };
+    /** @description A step a worker is executing, in a workspace the caller belongs to. */
+    CurrentStep: {
+      step_id: number;
+      node_id: string;
+      run_id: number;
+      workspace: string;
+      pipeline_name: string;
     };
     /** @description A dataset: where it came from, its schema and size. */
     Dataset: {
@@ -730,9 +883,13 @@ export interface components {
       readonly row_count: number;
       readonly schema: unknown;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
+    };
+    /** @description Rename a dataset. */
+    DatasetUpdateRequest: {
+      name: string;
     };
     /** @description Multipart upload: the file, and an optional display name. */
     DatasetUploadRequest: {
@@ -772,11 +929,38 @@ export interface components {
       bins: components['schemas']['DriftBin'][];
     };
     /**
+     * @description The body of every 4xx answer: a message that says how to fix it, a code, the place at
+     *     fault, per-field problems (validation) and per-node problems (graphs).
+     */
+    Error: {
+      message: string;
+      code: string;
+      field?: string;
+      node?: string;
+      port?: string;
+      column?: string;
+      line?: number;
+      row?: number;
+      fields?: {
+        [key: string]: string[];
+      };
+      errors?: {
+        [key: string]: unknown;
+      }[];
+    };
+    /**
      * @description * `csv` - CSV
      *     * `parquet` - Parquet
      * @enum {string}
      */
     FormatEnum: 'csv' | 'parquet';
+    /** @description A GPU a worker sees, memory in bytes. */
+    GpuDevice: {
+      index: number;
+      name: string;
+      memory_total: number;
+      memory_used: number;
+    };
     /** @description One problem in a graph. */
     GraphIssue: {
       message: string;
@@ -863,11 +1047,11 @@ export interface components {
       readonly run: number | null;
       readonly artifact: number | null;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly stage_changed_by: string;
+      readonly stage_changed_by: string | null;
       /** Format: date-time */
       readonly stage_changed_at: string | null;
       readonly request_count: number;
@@ -887,11 +1071,11 @@ export interface components {
       readonly run: number | null;
       readonly artifact: number | null;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly stage_changed_by: string;
+      readonly stage_changed_by: string | null;
       /** Format: date-time */
       readonly stage_changed_at: string | null;
       readonly request_count: number;
@@ -919,6 +1103,14 @@ export interface components {
         [key: string]: unknown;
       }[];
     };
+    /** @enum {unknown} */
+    NullEnum: null;
+    /** @description Online workers, queues and the broker, as read a moment ago. */
+    Operations: {
+      broker: components['schemas']['Broker'];
+      workers: components['schemas']['Worker'][];
+      queues: components['schemas']['Queue'][];
+    };
     PaginatedApiKeyList: {
       /** @example 123 */
       count: number;
@@ -933,6 +1125,21 @@ export interface components {
        */
       previous?: string | null;
       results: components['schemas']['ApiKey'][];
+    };
+    PaginatedAuthTokenList: {
+      /** @example 123 */
+      count: number;
+      /**
+       * Format: uri
+       * @example http://api.example.org/accounts/?page=4
+       */
+      next?: string | null;
+      /**
+       * Format: uri
+       * @example http://api.example.org/accounts/?page=2
+       */
+      previous?: string | null;
+      results: components['schemas']['AuthToken'][];
     };
     PaginatedDatasetList: {
       /** @example 123 */
@@ -1084,30 +1291,6 @@ export interface components {
       previous?: string | null;
       results: components['schemas']['Workspace'][];
     };
-    /** @description Rename a dataset. */
-    PatchedDatasetUpdateRequest: {
-      name?: string;
-    };
-    /** @description Save the draft: the revision it was based on and what changed. */
-    PatchedPipelineUpdateRequest: {
-      revision?: number;
-      graph?: unknown;
-      name?: string;
-      description?: string;
-    };
-    /** @description A new role for a member. */
-    PatchedRoleRequest: {
-      role?: components['schemas']['RoleEnum'];
-    };
-    /** @description Move a version to another stage. */
-    PatchedStageUpdateRequest: {
-      stage?: components['schemas']['StageEnum'];
-    };
-    /** @description A workspace and the caller's role in it. */
-    PatchedWorkspaceRequest: {
-      name?: string;
-      slug?: string;
-    };
     /** @description A pipeline with its draft graph and revision. */
     Pipeline: {
       readonly id: number;
@@ -1117,7 +1300,7 @@ export interface components {
       readonly revision: number;
       readonly latest_version: number | null;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
       /** Format: date-time */
@@ -1128,7 +1311,11 @@ export interface components {
       name: string;
       /** @default  */
       description: string;
-      graph?: unknown;
+      /** @description graph JSON: nodes (id, block, config, position) and edges (source, source_port, target, target_port) */
+      graph?: {
+        nodes?: Record<string, never>[];
+        edges?: Record<string, never>[];
+      };
     };
     /** @description A pipeline in a list: everything but the graph. */
     PipelineList: {
@@ -1138,12 +1325,23 @@ export interface components {
       readonly revision: number;
       readonly latest_version: number | null;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
       /** Format: date-time */
       readonly updated_at: string;
       readonly node_count: number;
+    };
+    /** @description Save the draft: the revision it was based on and what changed. */
+    PipelineUpdateRequest: {
+      revision: number;
+      /** @description graph JSON: nodes (id, block, config, position) and edges (source, source_port, target, target_port) */
+      graph?: {
+        nodes?: Record<string, never>[];
+        edges?: Record<string, never>[];
+      };
+      name?: string;
+      description?: string;
     };
     /**
      * @description Rows to predict, as objects (``instances``) or as ``columns`` and ``data``; optionally
@@ -1174,6 +1372,25 @@ export interface components {
         [key: string]: number;
       }[];
     };
+    /** @description A queue: messages waiting in the broker, queued steps, and the workers that serve it. */
+    Queue: {
+      name: string;
+      /** @description Messages waiting in the broker. */
+      depth: number | null;
+      /** @description Steps in status queued on this queue. */
+      queued_steps: number;
+      workers: number;
+      idle_workers: number;
+    };
+    /**
+     * @description * `no_worker` - no_worker
+     *     * `all_busy` - all_busy
+     *     * `broker_unreachable` - broker_unreachable
+     *     * `database_full` - database_full
+     *     * `retrying` - retrying
+     * @enum {string}
+     */
+    ReasonEnum: 'no_worker' | 'all_busy' | 'broker_unreachable' | 'database_full' | 'retrying';
     /** @description Restore a version into the draft (revision-checked like any save). */
     RestoreRequest: {
       revision: number;
@@ -1185,6 +1402,10 @@ export interface components {
      * @enum {string}
      */
     RoleEnum: 'owner' | 'editor' | 'viewer';
+    /** @description A new role for a member. */
+    RoleRequest: {
+      role: components['schemas']['RoleEnum'];
+    };
     /** @description A run with its steps. */
     Run: {
       readonly id: number;
@@ -1196,7 +1417,7 @@ export interface components {
       readonly parameters: unknown;
       readonly error: string;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
       /** Format: date-time */
@@ -1216,7 +1437,7 @@ export interface components {
       readonly parameters: unknown;
       readonly error: string;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly created_by: string;
+      readonly created_by: string | null;
       /** Format: date-time */
       readonly created_at: string;
       /** Format: date-time */
@@ -1246,6 +1467,11 @@ export interface components {
      * @enum {string}
      */
     RunStatusEnum: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+    /** @description The queued steps of a run and why each waits (empty when none is queued). */
+    RunWaiting: {
+      run: number;
+      steps: components['schemas']['StepWait'][];
+    };
     /** @description Score a dataset into a new one with the predictions in `column`. */
     ScoreRequestRequest: {
       dataset: number;
@@ -1269,10 +1495,14 @@ export interface components {
       readonly from_stage: components['schemas']['StageEnum'];
       readonly to_stage: components['schemas']['StageEnum'];
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly changed_by: string;
+      readonly changed_by: string | null;
       /** Format: date-time */
       readonly changed_at: string;
       readonly reason: string;
+    };
+    /** @description Move a version to another stage. */
+    StageUpdateRequest: {
+      stage: components['schemas']['StageEnum'];
     };
     /** @description An output artifact of a step, by port. */
     StepOutput: {
@@ -1297,7 +1527,8 @@ export interface components {
       readonly progress: number;
       readonly cache_key: string;
       readonly cached_from: number | null;
-      readonly cached_from_run: number;
+      /** @description The run whose step's outputs this cached step reused, or None. */
+      readonly cached_from_run: number | null;
       readonly error_message: string;
       readonly error_traceback: string;
       /** Format: date-time */
@@ -1330,6 +1561,33 @@ export interface components {
       | 'skipped'
       | 'cancelled'
       | 'cached';
+    /** @description Why one queued step has not started. */
+    StepWait: {
+      step_id: number;
+      node_id: string;
+      queue: string;
+      /** @description 1 for the next step its queue hands out. */
+      position: number;
+      /** @description Queued steps of any run sent to the same queue before this one. */
+      queued_ahead: number;
+      /** @description Messages waiting in the broker on this queue. */
+      broker_depth: number | null;
+      /** @description Online workers serving the queue (null: broker unreachable). */
+      workers: number | null;
+      idle_workers: number | null;
+      /**
+       * @description Set only when no worker can take the step now.
+       *
+       *     * `no_worker` - no_worker
+       *     * `all_busy` - all_busy
+       *     * `broker_unreachable` - broker_unreachable
+       *     * `database_full` - database_full
+       *     * `retrying` - retrying
+       */
+      reason: (components['schemas']['ReasonEnum'] | components['schemas']['NullEnum']) | null;
+      /** @description The one line shown beside the step. */
+      message: string;
+    };
     /** @description The first rows of a table. */
     TablePreview: {
       columns: string[];
@@ -1339,8 +1597,12 @@ export interface components {
       }[];
       row_count?: number;
     };
-    TokenResponse: {
-      token: string;
+    /** @description Username and password, and optionally what to call the token. */
+    TokenRequestRequest: {
+      username: string;
+      password: string;
+      /** @description a label for the token; default: the date */
+      name?: string;
     };
     /** @description A user as other members see them (never the password). */
     User: {
@@ -1363,7 +1625,11 @@ export interface components {
     };
     /** @description Validate the saved draft, or the graph sent here (for an unsaved editor state). */
     ValidateRequestRequest: {
-      graph?: unknown;
+      /** @description graph JSON: nodes (id, block, config, position) and edges (source, source_port, target, target_port) */
+      graph?: {
+        nodes?: Record<string, never>[];
+        edges?: Record<string, never>[];
+      };
     };
     /** @description Whether the graph can run, and every problem if not. */
     ValidationResult: {
@@ -1377,7 +1643,7 @@ export interface components {
       readonly graph: unknown;
       readonly message: string;
       /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
-      readonly author: string;
+      readonly author: string | null;
       /** Format: date-time */
       readonly created_at: string;
     };
@@ -1385,6 +1651,22 @@ export interface components {
     VersionCreateRequest: {
       /** @default  */
       message: string;
+    };
+    /** @description An online worker. */
+    Worker: {
+      name: string;
+      queues: string[];
+      concurrency: number;
+      /** @description Tasks it is executing now. */
+      task_count: number;
+      /** @description A pool process is free to start a message. */
+      idle: boolean;
+      /** @description Its current steps the caller may see; other teams' are left out. */
+      steps: components['schemas']['CurrentStep'][];
+      /** @description Tasks it executes that are not listed in steps (other teams', housekeeping). */
+      other_tasks: number;
+      /** @description Its GPUs; null on a worker off the gpu queue. */
+      devices: components['schemas']['GpuDevice'][] | null;
     };
     /** @description A workspace and the caller's role in it. */
     Workspace: {
@@ -1399,6 +1681,10 @@ export interface components {
     WorkspaceRequest: {
       name: string;
       slug?: string;
+    };
+    /** @description Rename a workspace (its slug stays: links to it keep working). */
+    WorkspaceUpdateRequest: {
+      name?: string;
     };
   };
   responses: never;
@@ -1419,7 +1705,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['CredentialsRequest'];
-        'multipart/form-data': components['schemas']['CredentialsRequest'];
       };
     };
     responses: {
@@ -1429,6 +1714,48 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['User'];
+        };
+      };
+      /** @description wrong username or password, or a field missing */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description too many failed sign-ins from this address or for this username; Retry-After says how many seconds to wait */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1449,6 +1776,30 @@ export interface operations {
         };
         content?: never;
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_auth_me_retrieve: {
@@ -1468,6 +1819,14 @@ export interface operations {
           'application/json': components['schemas']['User'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_auth_token_create: {
@@ -1479,8 +1838,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['CredentialsRequest'];
-        'multipart/form-data': components['schemas']['CredentialsRequest'];
+        'application/json': components['schemas']['TokenRequestRequest'];
       };
     };
     responses: {
@@ -1489,12 +1847,226 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['TokenResponse'];
+          'application/json': components['schemas']['AuthTokenCreated'];
+        };
+      };
+      /** @description wrong username or password, or a field missing */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description too many failed sign-ins from this address or for this username; Retry-After says how many seconds to wait */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
   };
-  v1_blocks_retrieve: {
+  v1_auth_tokens_list: {
+    parameters: {
+      query?: {
+        /** @description A page number within the paginated result set. */
+        page?: number;
+        /** @description Number of results to return per page. */
+        page_size?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaginatedAuthTokenList'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  v1_auth_tokens_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AuthTokenCreateRequest'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthTokenCreated'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  v1_auth_tokens_destroy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        token_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No response body */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not your token */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  v1_blocks_list: {
     parameters: {
       query?: never;
       header?: never;
@@ -1508,9 +2080,58 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            [key: string]: unknown;
-          };
+          'application/json': components['schemas']['Block'][];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  v1_operations_retrieve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Operations'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1537,6 +2158,38 @@ export interface operations {
           'application/json': components['schemas']['PaginatedWorkspaceList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_create: {
@@ -1549,7 +2202,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['WorkspaceRequest'];
-        'multipart/form-data': components['schemas']['WorkspaceRequest'];
       };
     };
     responses: {
@@ -1559,6 +2211,54 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Workspace'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1582,6 +2282,30 @@ export interface operations {
           'application/json': components['schemas']['Workspace'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_destroy: {
@@ -1602,6 +2326,38 @@ export interface operations {
         };
         content?: never;
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_partial_update: {
@@ -1615,8 +2371,7 @@ export interface operations {
     };
     requestBody?: {
       content: {
-        'application/json': components['schemas']['PatchedWorkspaceRequest'];
-        'multipart/form-data': components['schemas']['PatchedWorkspaceRequest'];
+        'application/json': components['schemas']['WorkspaceUpdateRequest'];
       };
     };
     responses: {
@@ -1626,6 +2381,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Workspace'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1654,6 +2465,38 @@ export interface operations {
           'application/json': components['schemas']['PaginatedApiKeyList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_api_keys_create: {
@@ -1668,7 +2511,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['ApiKeyCreateRequest'];
-        'multipart/form-data': components['schemas']['ApiKeyCreateRequest'];
       };
     };
     responses: {
@@ -1678,6 +2520,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ApiKeyCreated'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1702,6 +2600,30 @@ export interface operations {
           'application/json': components['schemas']['ApiKey'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_api_keys_destroy: {
@@ -1722,6 +2644,38 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
       };
     };
   };
@@ -1745,6 +2699,30 @@ export interface operations {
           'application/json': components['schemas']['Artifact'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_artifacts_download_retrieve: {
@@ -1764,7 +2742,34 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          'application/json': string;
           'application/octet-stream': string;
+          'application/vnd.apache.parquet': string;
+          'application/zip': string;
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1772,6 +2777,7 @@ export interface operations {
   v1_workspaces_artifacts_preview_retrieve: {
     parameters: {
       query?: {
+        /** @description rows to show (default 50) */
         limit?: number;
       };
       header?: never;
@@ -1791,6 +2797,38 @@ export interface operations {
           'application/json': {
             [key: string]: unknown;
           };
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1817,6 +2855,38 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PaginatedDatasetList'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1852,6 +2922,62 @@ export interface operations {
           'application/json': components['schemas']['Dataset'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_datasets_retrieve: {
@@ -1872,6 +2998,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Dataset'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1895,6 +3045,38 @@ export interface operations {
         };
         content?: never;
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_datasets_partial_update: {
@@ -1907,10 +3089,9 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: {
+    requestBody: {
       content: {
-        'application/json': components['schemas']['PatchedDatasetUpdateRequest'];
-        'multipart/form-data': components['schemas']['PatchedDatasetUpdateRequest'];
+        'application/json': components['schemas']['DatasetUpdateRequest'];
       };
     };
     responses: {
@@ -1922,11 +3103,68 @@ export interface operations {
           'application/json': components['schemas']['Dataset'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_datasets_preview_retrieve: {
     parameters: {
       query?: {
+        /** @description rows to show (default 50) */
         limit?: number;
       };
       header?: never;
@@ -1944,6 +3182,38 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TablePreview'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -1972,6 +3242,38 @@ export interface operations {
           'application/json': components['schemas']['PaginatedMemberList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_members_create: {
@@ -1986,7 +3288,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['MemberRequest'];
-        'multipart/form-data': components['schemas']['MemberRequest'];
       };
     };
     responses: {
@@ -1996,6 +3297,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Member'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2019,6 +3376,38 @@ export interface operations {
         };
         content?: never;
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_members_partial_update: {
@@ -2031,10 +3420,9 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: {
+    requestBody: {
       content: {
-        'application/json': components['schemas']['PatchedRoleRequest'];
-        'multipart/form-data': components['schemas']['PatchedRoleRequest'];
+        'application/json': components['schemas']['RoleRequest'];
       };
     };
     responses: {
@@ -2044,6 +3432,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Member'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2072,6 +3516,38 @@ export interface operations {
           'application/json': components['schemas']['PaginatedModelSummaryList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_models_predict_create: {
@@ -2098,12 +3574,69 @@ export interface operations {
           'application/json': components['schemas']['PredictResponse'];
         };
       };
-      /** @description bad row */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
       };
     };
   };
@@ -2132,6 +3665,38 @@ export interface operations {
           'application/json': components['schemas']['PaginatedModelVersionList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_models_versions_retrieve: {
@@ -2155,6 +3720,30 @@ export interface operations {
           'application/json': components['schemas']['ModelVersionDetail'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_models_versions_partial_update: {
@@ -2168,10 +3757,9 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: {
+    requestBody: {
       content: {
-        'application/json': components['schemas']['PatchedStageUpdateRequest'];
-        'multipart/form-data': components['schemas']['PatchedStageUpdateRequest'];
+        'application/json': components['schemas']['StageUpdateRequest'];
       };
     };
     responses: {
@@ -2181,6 +3769,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ModelVersionDetail'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2206,6 +3850,30 @@ export interface operations {
           'application/json': components['schemas']['Drift'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_models_versions_monitoring_retrieve: {
@@ -2229,6 +3897,30 @@ export interface operations {
           'application/json': components['schemas']['Monitoring'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_models_versions_score_create: {
@@ -2245,7 +3937,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['ScoreRequestRequest'];
-        'multipart/form-data': components['schemas']['ScoreRequestRequest'];
       };
     };
     responses: {
@@ -2263,6 +3954,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Dataset'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2291,6 +4038,38 @@ export interface operations {
           'application/json': components['schemas']['PaginatedPipelineListList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_pipelines_create: {
@@ -2305,7 +4084,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['PipelineCreateRequest'];
-        'multipart/form-data': components['schemas']['PipelineCreateRequest'];
       };
     };
     responses: {
@@ -2315,6 +4093,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Pipeline'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2339,6 +4173,30 @@ export interface operations {
           'application/json': components['schemas']['Pipeline'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_pipelines_destroy: {
@@ -2360,6 +4218,38 @@ export interface operations {
         };
         content?: never;
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_pipelines_partial_update: {
@@ -2372,10 +4262,9 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: {
+    requestBody: {
       content: {
-        'application/json': components['schemas']['PatchedPipelineUpdateRequest'];
-        'multipart/form-data': components['schemas']['PatchedPipelineUpdateRequest'];
+        'application/json': components['schemas']['PipelineUpdateRequest'];
       };
     };
     responses: {
@@ -2387,12 +4276,61 @@ export interface operations {
           'application/json': components['schemas']['Pipeline'];
         };
       };
-      /** @description No response body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
       };
     };
   };
@@ -2421,6 +4359,38 @@ export interface operations {
           'application/json': components['schemas']['PaginatedRunListList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_pipelines_runs_create: {
@@ -2436,7 +4406,6 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': components['schemas']['RunStartRequest'];
-        'multipart/form-data': components['schemas']['RunStartRequest'];
       };
     };
     responses: {
@@ -2446,6 +4415,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Run'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2463,7 +4488,6 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': components['schemas']['ValidateRequestRequest'];
-        'multipart/form-data': components['schemas']['ValidateRequestRequest'];
       };
     };
     responses: {
@@ -2473,6 +4497,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ValidationResult'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2502,6 +4582,38 @@ export interface operations {
           'application/json': components['schemas']['PaginatedVersionList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_pipelines_versions_create: {
@@ -2517,7 +4629,6 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': components['schemas']['VersionCreateRequest'];
-        'multipart/form-data': components['schemas']['VersionCreateRequest'];
       };
     };
     responses: {
@@ -2527,6 +4638,62 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Version'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2552,6 +4719,30 @@ export interface operations {
           'application/json': components['schemas']['Version'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_pipelines_versions_restore_create: {
@@ -2568,7 +4759,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['RestoreRequest'];
-        'multipart/form-data': components['schemas']['RestoreRequest'];
       };
     };
     responses: {
@@ -2580,6 +4770,62 @@ export interface operations {
           'application/json': components['schemas']['Pipeline'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_runs_list: {
@@ -2589,6 +4835,7 @@ export interface operations {
         page?: number;
         /** @description Number of results to return per page. */
         page_size?: number;
+        /** @description only the runs of this pipeline */
         pipeline?: number;
       };
       header?: never;
@@ -2605,6 +4852,38 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PaginatedRunListList'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };
@@ -2629,6 +4908,30 @@ export interface operations {
           'application/json': components['schemas']['Run'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_runs_cancel_create: {
@@ -2651,13 +4954,46 @@ export interface operations {
           'application/json': components['schemas']['Run'];
         };
       };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_runs_logs_list: {
     parameters: {
       query?: {
+        /** @description only what comes after this sequence number */
         after?: number;
-        level?: string;
+        level?: 'debug' | 'error' | 'info' | 'warning';
         node?: string;
         /** @description A page number within the paginated result set. */
         page?: number;
@@ -2681,11 +5017,44 @@ export interface operations {
           'application/json': components['schemas']['PaginatedLogEntryList'];
         };
       };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   v1_workspaces_runs_metrics_list: {
     parameters: {
       query?: {
+        /** @description only what comes after this sequence number */
         after?: number;
         /** @description A page number within the paginated result set. */
         page?: number;
@@ -2707,6 +5076,84 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PaginatedMetricPointList'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  v1_workspaces_runs_waiting_retrieve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: number;
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunWaiting'];
+        };
+      };
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };

@@ -46,7 +46,7 @@ export function CreateApiKeyForm({
     }
     setMissingName(false);
     create.mutate(
-      { name: name.trim(), model: model || null },
+      { name: name.trim(), model: model || undefined },
       {
         onSuccess: (created) => {
           setName('');

@@ -1,0 +1,55 @@
+import { useEffect, useId, useRef } from 'react';
+
+import type { AuthTokenCreated } from '../../api/tokens';
+import { RelativeTime } from '../../ui/RelativeTime';
+import { CopyButton } from '../apiKeys/CopyButton';
+
+/** The key of a token just made, shown this once, with a copy button. */
+export function NewTokenPanel({
+  created,
+  onDone,
+}: {
+  created: AuthTokenCreated;
+  onDone: () => void;
+}) {
+  const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, [created.token]);
+
+  return (
+    <section className="new-key" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Copy your new token “{created.name}” now</h2>
+      <p className="new-key__warning">
+        <strong>You won’t see it again.</strong> Tributary keeps only a hash of the token. It
+        expires <RelativeTime value={created.expires_at} />.
+      </p>
+      <div className="new-key__secret">
+        <label htmlFor={`${id}-token`}>API token</label>
+        <div className="new-key__row">
+          <input
+            ref={input}
+            id={`${id}-token`}
+            className="mono"
+            readOnly
+            value={created.token}
+            spellCheck={false}
+            onFocus={(event) => event.currentTarget.select()}
+          />
+          <CopyButton text={created.token} label="Copy token" />
+        </div>
+      </div>
+      <p className="small muted">
+        Send it as <span className="mono">Authorization: Token {created.prefix}_…</span>
+      </p>
+      <div>
+        <button type="button" className="button button--primary" onClick={onDone}>
+          I have copied the token
+        </button>
+      </div>
+    </section>
+  );
+}
