@@ -1,7 +1,7 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
 
 import type { ApiKeyCreated } from '../../api/apiKeys';
-import { CopyButton } from './CopyButton';
+import { OneTimeSecret } from './OneTimeSecret';
 import { PredictExample } from './PredictExample';
 
 /** The secret of a key just created, shown this once, with a copy button and a first call. */
@@ -15,12 +15,6 @@ export function NewKeyPanel({
   onDone: () => void;
 }) {
   const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    input.current?.focus();
-    input.current?.select();
-  }, [created.key]);
 
   return (
     <section className="new-key" aria-labelledby={`${id}-title`}>
@@ -29,23 +23,12 @@ export function NewKeyPanel({
         <strong>You won’t see it again.</strong> Tributary keeps only a hash of the key, so it
         cannot be shown once you leave this page. If it is lost, revoke it and create another.
       </p>
-      <div className="new-key__secret">
-        <label htmlFor={`${id}-key`}>
-          API key for {created.model ? `model ${created.model}` : 'all models'}
-        </label>
-        <div className="new-key__row">
-          <input
-            ref={input}
-            id={`${id}-key`}
-            className="mono"
-            readOnly
-            value={created.key}
-            spellCheck={false}
-            onFocus={(event) => event.currentTarget.select()}
-          />
-          <CopyButton text={created.key} label="Copy key" />
-        </div>
-      </div>
+      <OneTimeSecret
+        id={`${id}-key`}
+        label={`API key for ${created.model ? `model ${created.model}` : 'all models'}`}
+        value={created.key}
+        copyLabel="Copy key"
+      />
       <div className="new-key__example">
         <p className="small muted">Call predict with it:</p>
         <PredictExample

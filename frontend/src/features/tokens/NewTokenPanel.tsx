@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
 
 import type { AuthTokenCreated } from '../../api/tokens';
 import { RelativeTime } from '../../ui/RelativeTime';
-import { CopyButton } from '../apiKeys/CopyButton';
+import { OneTimeSecret } from '../apiKeys/OneTimeSecret';
 
 /** The key of a token just made, shown this once, with a copy button. */
 export function NewTokenPanel({
@@ -13,12 +13,6 @@ export function NewTokenPanel({
   onDone: () => void;
 }) {
   const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    input.current?.focus();
-    input.current?.select();
-  }, [created.token]);
 
   return (
     <section className="new-key" aria-labelledby={`${id}-title`}>
@@ -27,21 +21,12 @@ export function NewTokenPanel({
         <strong>You won’t see it again.</strong> Tributary keeps only a hash of the token. It
         expires <RelativeTime value={created.expires_at} />.
       </p>
-      <div className="new-key__secret">
-        <label htmlFor={`${id}-token`}>API token</label>
-        <div className="new-key__row">
-          <input
-            ref={input}
-            id={`${id}-token`}
-            className="mono"
-            readOnly
-            value={created.token}
-            spellCheck={false}
-            onFocus={(event) => event.currentTarget.select()}
-          />
-          <CopyButton text={created.token} label="Copy token" />
-        </div>
-      </div>
+      <OneTimeSecret
+        id={`${id}-token`}
+        label="API token"
+        value={created.token}
+        copyLabel="Copy token"
+      />
       <p className="small muted">
         Send it as <span className="mono">Authorization: Token {created.prefix}_…</span>
       </p>
